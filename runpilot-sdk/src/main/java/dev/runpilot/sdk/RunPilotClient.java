@@ -1,0 +1,196 @@
+package dev.runpilot.sdk;
+
+import dev.runpilot.sdk.spi.ComputeProvider;
+import dev.runpilot.sdk.spi.ContainerRuntime;
+import dev.runpilot.sdk.spi.StorageBackend;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The entry point to a RunPilot control plane: submits jobs and finds runs.
+ *
+ * <p>Built by {@link RunPilot#client()}. A client is thread-safe and meant to be shared; it owns
+ * threads (the scheduler, local agents) and a database connection, all released by {@link #close()}.
+ *
+ * <pre>{@code
+ * try (RunPilotClient client = RunPilot.client().build()) {
+ *     Run run = client.submit(Job.builder().name("hello").command("echo", "hello").build());
+ *     System.out.println(run.await().status());
+ * }
+ * }</pre>
+ */
+public interface RunPilotClient extends AutoCloseable {
+    /**
+     * Submits a job and returns at once with a handle on its run.
+     *
+     * @param job the job
+     * @return the new run, {@link RunStatus#QUEUED} (or {@link RunStatus#PENDING} while it waits on
+     *     {@link Job#dependsOn()})
+     * @throws InvalidJobException if the job uses a feature this client cannot honour, or depends on an
+     *     unknown run; nothing is submitted
+     * @throws ControlPlaneException if the control plane cannot record it
+     */
+    Run submit(Job job);
+
+    /**
+     * Returns a handle on an existing run.
+     *
+     * @param runId the run id
+     * @return the handle
+     * @throws RunNotFoundException if no run has this id
+     */
+    Run run(String runId);
+
+    /**
+     * Returns a handle on a run if it exists.
+     *
+     * @param runId the run id
+     * @return the handle, or empty if no run has this id
+     */
+    Optional<Run> findRun(String runId);
+
+    /**
+     * Lists runs, newest first.
+     *
+     * @param query filters and paging
+     * @return one page
+     */
+    RunPage list(RunQuery query);
+
+    /**
+     * Lists the newest 50 runs.
+     *
+     * @return the first page of all runs
+     */
+    default RunPage list() {
+        return list(RunQuery.all());
+    }
+
+    /**
+     * Stops the client: its local agents claim nothing more, running runs are stopped (their grace
+     * period applies, their logs are saved, and they are queued again for the next engine when their
+     * retry policy allows), and the database is closed. Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures a {@link RunPilotClient}. Not thread-safe; the client it builds is.
+     *
+     * <p>Defaults: the embedded control plane in {@code $RUNPILOT_HOME}, else {@code ~/.runpilot};
+     * storage {@code file:<home>/storage}; compute {@code local} with one worker per core (at least
+     * 2); the available runtime with the highest priority ({@code process} when nothing else is on
+     * the class path); a 30 s lease; a 10 s grace period between SIGTERM and SIGKILL.
+     */
+    interface Builder {
+        /**
+         * Keeps the control plane (database, storage, work directories) under this directory.
+         *
+         * @param home a directory; created if missing
+         * @return this builder
+         */
+        Builder home(Path home);
+
+        /**
+         * Keeps everything in memory and a temporary directory removed on close. For tests and notebooks.
+         *
+         * @return this builder
+         */
+        Builder inMemory();
+
+        /**
+         * Stores bundles, logs and artifacts under a URI; its scheme picks the backend.
+         *
+         * @param uri such as {@code file:///data/runpilot} or {@code s3://bucket/prefix}
+         * @return this builder
+         */
+        Builder storage(URI uri);
+
+        /**
+         * Stores bundles, logs and artifacts in this backend. Wins over {@link #storage(URI)}. The client
+         * does not close it.
+         *
+         * @param backend the backend
+         * @return this builder
+         */
+        Builder storage(StorageBackend backend);
+
+        /**
+         * Chooses the compute provider by name. Default {@code local}.
+         *
+         * @param name such as {@code local}
+         * @return this builder
+         */
+        Builder compute(String name);
+
+        /**
+         * Uses this compute provider. Wins over {@link #compute(String)}. The client starts and closes it.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        Builder compute(ComputeProvider provider);
+
+        /**
+         * Chooses the container runtime by name.
+         *
+         * @param name such as {@code process} or {@code docker}
+         * @return this builder
+         */
+        Builder runtime(String name);
+
+        /**
+         * Uses this container runtime. Wins over {@link #runtime(String)}. The client does not close it.
+         *
+         * @param runtime the runtime
+         * @return this builder
+         */
+        Builder runtime(ContainerRuntime runtime);
+
+        /**
+         * Sets how many runs the local compute runs at once. Default: the number of cores, at least 2.
+         * Zero starts no local agent: the client only submits and reads.
+         *
+         * @param workers zero or more
+         * @return this builder
+         */
+        Builder workers(int workers);
+
+        /**
+         * Sets how long a claim on a run lasts without a heartbeat. Default 30 s. A run whose agent died
+         * is recovered this long after the agent's last heartbeat.
+         *
+         * @param lease at least 1 s
+         * @return this builder
+         */
+        Builder leaseDuration(Duration lease);
+
+        /**
+         * Sets how long a cancelled or timed-out run gets between SIGTERM and SIGKILL. Default 10 s.
+         *
+         * @param grace zero or positive
+         * @return this builder
+         */
+        Builder gracePeriod(Duration grace);
+
+        /**
+         * Sets the class loader that providers are found with. Default: the thread's context class
+         * loader, else this library's.
+         *
+         * @param classLoader the class loader
+         * @return this builder
+         */
+        Builder classLoader(ClassLoader classLoader);
+
+        /**
+         * Opens the control plane, recovers runs whose agent died, and starts the compute.
+         *
+         * @return the client
+         * @throws ControlPlaneException if the home cannot be written or the database is unusable
+         * @throws ProviderException if a named provider cannot be found
+         */
+        RunPilotClient build();
+    }
+}

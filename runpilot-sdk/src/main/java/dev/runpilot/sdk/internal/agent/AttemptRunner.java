@@ -1,0 +1,183 @@
+package dev.runpilot.sdk.internal.agent;
+
+import dev.runpilot.sdk.FailureReason;
+import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.LogLine;
+import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.store.AttemptEnd;
+import dev.runpilot.sdk.internal.store.AttemptStore;
+import dev.runpilot.sdk.internal.store.Claim;
+import dev.runpilot.sdk.internal.store.OutputStore;
+import dev.runpilot.sdk.spi.ContainerRuntime;
+import dev.runpilot.sdk.spi.Execution;
+import dev.runpilot.sdk.spi.ExecutionRequest;
+import dev.runpilot.sdk.spi.ExitStatus;
+import dev.runpilot.sdk.spi.StorageBackend;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed attempt from start to report: work directory, process, output, timeout,
+ * cancellation, the saved log, and the final status.
+ */
+final class AttemptRunner {
+    private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+    private static final Duration SLICE = Duration.ofMillis(100);
+
+    private final AgentSettings settings;
+    private final ContainerRuntime runtime;
+    private final AttemptStore attempts;
+    private final OutputStore outputs;
+    private final StorageBackend storage;
+    private final Clock clock;
+
+    AttemptRunner(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
+                  StorageBackend storage, Clock clock) {
+        this.settings = settings;
+        this.runtime = runtime;
+        this.attempts = attempts;
+        this.outputs = outputs;
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    void run(Claim claim, ActiveAttempt active) throws InterruptedException {
+        Job job = claim.job();
+        AttemptOutput output = new AttemptOutput(claim.runId(), claim.attempt(), outputs,
+                new SecretMasker(job.secrets().values()), clock);
+        output.system("attempt " + claim.attempt() + " claimed by agent " + settings.agentId());
+        AttemptEnd end;
+        try {
+            end = execute(claim, active, output);
+        } catch (RuntimeException e) {
+            log.warn("Run {} attempt {} failed in the runtime: {}", claim.runId(), claim.attempt(), e.getMessage());
+            end = AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(), e.getMessage());
+        }
+        if (end == null) {
+            output.system("the lease on this run was lost; another agent may run it");
+            output.flush();
+            return;
+        }
+        output.system("attempt " + claim.attempt() + " ended: " + end.message());
+        output.flush();
+        saveLog(claim);
+        Optional<RunStatus> status = attempts.finish(claim.runId(), claim.attempt(), settings.agentId(), end);
+        log.debug("Run {} attempt {} reported: {}", claim.runId(), claim.attempt(), status.map(Enum::name).orElse("lease lost"));
+    }
+
+    /** Returns how the attempt ended, or null if the lease was lost and nothing may be reported. */
+    private AttemptEnd execute(Claim claim, ActiveAttempt active, AttemptOutput output) throws InterruptedException {
+        Job job = claim.job();
+        List<String> unsupported = runtime.unsupported(job);
+        if (!unsupported.isEmpty()) {
+            return AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
+                    "runtime '" + runtime.name() + "' cannot run this job: " + String.join("; ", unsupported));
+        }
+        Path workDir = settings.workRoot().resolve(claim.runId()).resolve(Integer.toString(claim.attempt()));
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            return AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
+                    "cannot create work directory " + workDir + ": " + e.getMessage());
+        }
+        Map<String, String> environment = new HashMap<>(job.env());
+        environment.putAll(job.secrets());
+        List<String> command = job.entrypoint().map(line -> List.of("sh", "-c", line)).orElse(job.command());
+        output.system("starting in " + workDir + (job.timeout().map(t -> " with a timeout of " + t).orElse("")));
+        output.flush();
+        Execution execution = runtime.start(new ExecutionRequest(claim.runId(), claim.attempt(), job, command, environment,
+                workDir, output));
+        Optional<ProcessHandle> process = execution.process();
+        boolean running = attempts.markRunning(claim.runId(), claim.attempt(), settings.agentId(), execution.describe(),
+                process.map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty()),
+                process.flatMap(p -> p.info().startInstant()).map(i -> OptionalLong.of(i.toEpochMilli())).orElse(OptionalLong.empty()));
+        if (!running) {
+            execution.stop(Duration.ZERO);
+            return attempts.isCancelRequested(claim.runId())
+                    ? AttemptEnd.failed(FailureReason.CANCELLED, OptionalInt.empty(), "cancelled before it started")
+                    : null;
+        }
+        Instant deadline = job.timeout().map(clock.instant()::plus).orElse(Instant.MAX);
+        while (true) {
+            Optional<ExitStatus> exit = execution.waitFor(SLICE);
+            output.flush();
+            if (exit.isPresent()) {
+                return toEnd(exit.get());
+            }
+            ActiveAttempt.StopReason stop = active.stopRequested();
+            if (stop != null) {
+                return stop(execution, output, stop);
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                output.system("timed out after " + job.timeout().orElseThrow() + "; sending SIGTERM, SIGKILL after "
+                        + settings.grace());
+                output.flush();
+                execution.stop(settings.grace());
+                OptionalInt code = execution.waitFor(Duration.ZERO).map(s -> OptionalInt.of(s.exitCode())).orElse(OptionalInt.empty());
+                return AttemptEnd.failed(FailureReason.TIMEOUT, code, "timed out after " + job.timeout().orElseThrow());
+            }
+        }
+    }
+
+    private AttemptEnd stop(Execution execution, AttemptOutput output, ActiveAttempt.StopReason stop) throws InterruptedException {
+        String why = switch (stop) {
+            case CANCEL -> "cancel requested";
+            case LEASE_LOST -> "lease lost";
+            case AGENT_STOPPING -> "agent " + settings.agentId() + " is stopping";
+        };
+        output.system(why + "; sending SIGTERM, SIGKILL after " + settings.grace());
+        output.flush();
+        execution.stop(settings.grace());
+        OptionalInt code = execution.waitFor(Duration.ZERO).map(s -> OptionalInt.of(s.exitCode())).orElse(OptionalInt.empty());
+        return switch (stop) {
+            case CANCEL -> AttemptEnd.failed(FailureReason.CANCELLED, code, "stopped on cancel");
+            case LEASE_LOST -> null;
+            case AGENT_STOPPING -> AttemptEnd.failed(FailureReason.LEASE_LOST, code,
+                    "stopped because agent " + settings.agentId() + " shut down (client closed)");
+        };
+    }
+
+    private static AttemptEnd toEnd(ExitStatus exit) {
+        if (exit.reason().isPresent()) {
+            return AttemptEnd.failed(exit.reason().get(), OptionalInt.of(exit.exitCode()),
+                    exit.message().isEmpty() ? exit.reason().get().wireName() : exit.message());
+        }
+        return AttemptEnd.exited(exit.exitCode());
+    }
+
+    /** Saves the attempt's log to storage; a failure here is logged and does not change the run's outcome. */
+    private void saveLog(Claim claim) {
+        String key = "runs/" + claim.runId() + "/logs/attempt-" + claim.attempt() + ".log";
+        try {
+            StringBuilder text = new StringBuilder();
+            long after = 0;
+            List<LogLine> page;
+            while (!(page = outputs.logs(claim.runId(), after, 5000)).isEmpty()) {
+                for (LogLine line : page) {
+                    if (line.attempt() == claim.attempt()) {
+                        text.append(line.time()).append(' ').append(line.stream()).append(' ').append(line.text()).append('\n');
+                    }
+                    after = line.sequence();
+                }
+            }
+            storage.put(key, new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            log.warn("Could not save the log of run {} attempt {} to {}: {}", claim.runId(), claim.attempt(), storage.uri(),
+                    e.getMessage());
+        }
+    }
+}

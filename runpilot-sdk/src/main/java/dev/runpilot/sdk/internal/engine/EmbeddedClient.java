@@ -1,0 +1,298 @@
+package dev.runpilot.sdk.internal.engine;
+
+import dev.runpilot.sdk.InvalidJobException;
+import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.Run;
+import dev.runpilot.sdk.RunNotFoundException;
+import dev.runpilot.sdk.RunPage;
+import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.RunQuery;
+import dev.runpilot.sdk.internal.agent.AgentSettings;
+import dev.runpilot.sdk.internal.agent.LocalAgent;
+import dev.runpilot.sdk.internal.spi.ProviderRegistry;
+import dev.runpilot.sdk.internal.store.AttemptStore;
+import dev.runpilot.sdk.internal.store.Database;
+import dev.runpilot.sdk.internal.store.OutputStore;
+import dev.runpilot.sdk.internal.store.RunStore;
+import dev.runpilot.sdk.spi.AgentHandle;
+import dev.runpilot.sdk.spi.ComputeContext;
+import dev.runpilot.sdk.spi.ComputeProvider;
+import dev.runpilot.sdk.spi.ContainerRuntime;
+import dev.runpilot.sdk.spi.StorageBackend;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded engine behind {@link RunPilotClient}: the SQLite control plane, the scheduler, and
+ * the compute provider with its local agents, all owned by this client and released by close.
+ */
+public final class EmbeddedClient implements RunPilotClient {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedClient.class);
+
+    private final Path home;
+    private final boolean temporaryHome;
+    private final Database db;
+    private final RunStore runs;
+    private final AttemptStore attempts;
+    private final OutputStore outputs;
+    private final StorageBackend storage;
+    private final boolean ownsStorage;
+    private final ContainerRuntime runtime;
+    private final boolean ownsRuntime;
+    private final ComputeProvider compute;
+    private final ChangeSignal signal = new ChangeSignal();
+    private final List<LocalAgent> localAgents = new CopyOnWriteArrayList<>();
+    private final String host = hostName();
+    private final EmbeddedClientBuilder options;
+    private Scheduler scheduler;
+    private volatile boolean closed;
+
+    private EmbeddedClient(EmbeddedClientBuilder options, Path home, Database db, StorageBackend storage, boolean ownsStorage,
+                           ContainerRuntime runtime, boolean ownsRuntime, ComputeProvider compute) {
+        this.options = options;
+        this.home = home;
+        this.temporaryHome = options.inMemory;
+        this.db = db;
+        Clock clock = Clock.systemUTC();
+        this.runs = new RunStore(db, clock);
+        this.attempts = new AttemptStore(db, clock, new java.util.Random());
+        this.outputs = new OutputStore(db);
+        this.storage = storage;
+        this.ownsStorage = ownsStorage;
+        this.runtime = runtime;
+        this.ownsRuntime = ownsRuntime;
+        this.compute = compute;
+    }
+
+    static EmbeddedClient open(EmbeddedClientBuilder options) {
+        Path home = options.resolveHome();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Database db = options.inMemory ? Database.inMemory() : Database.open(home.resolve("runpilot.db"));
+            opened.add(db);
+            ProviderRegistry registry = new ProviderRegistry(options.resolveClassLoader());
+            ProviderContextImpl context = new ProviderContextImpl(home);
+            StorageBackend storage = options.storage;
+            if (storage == null) {
+                URI uri = options.storageUri != null ? options.storageUri : home.resolve("storage").toUri();
+                if (uri.getScheme() == null) {
+                    throw new IllegalArgumentException("Storage URI " + uri + " has no scheme; write it as file:///dir or s3://bucket/prefix");
+                }
+                storage = registry.storage(uri.getScheme()).create(uri, context);
+                opened.add(storage);
+            }
+            ContainerRuntime runtime = options.runtime != null ? options.runtime
+                    : registry.runtime(options.runtimeName).create(context);
+            if (options.runtime == null) {
+                opened.add(runtime);
+            }
+            ComputeProvider compute = options.compute != null ? options.compute : registry.compute(options.computeName).create(context);
+            EmbeddedClient client = new EmbeddedClient(options, home, db, storage, options.storage == null, runtime,
+                    options.runtime == null, compute);
+            client.start();
+            return client;
+        } catch (RuntimeException e) {
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (options.inMemory) {
+                deleteTree(home);
+            }
+            throw e;
+        }
+    }
+
+    private void start() {
+        scheduler = new Scheduler(runs, attempts, compute, new OrphanReaper(host, options.grace), signal);
+        scheduler.recover();
+        compute.start(new ComputeContextImpl());
+        scheduler.start();
+        log.debug("RunPilot client open on {} (runtime '{}', compute '{}', storage {})", db.location(), runtime.name(),
+                compute.name(), storage.uri());
+    }
+
+    @Override
+    public Run submit(Job job) {
+        Objects.requireNonNull(job, "job");
+        ensureOpen();
+        List<String> problems = new ArrayList<>(unsupportedByEngine(job));
+        problems.addAll(runtime.unsupported(job));
+        if (!problems.isEmpty()) {
+            throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
+        }
+        String id = runs.submit(job);
+        signal.changed();
+        return new EmbeddedRun(this, id);
+    }
+
+    /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
+    private static List<String> unsupportedByEngine(Job job) {
+        List<String> problems = new ArrayList<>();
+        job.source().ifPresent(s -> problems.add("source: shipping a source bundle is not supported by this SDK version yet;"
+                + " point the command at files on the agent's host instead"));
+        if (!job.ignore().isEmpty()) {
+            problems.add("ignore: ignore patterns apply to source bundles, which this SDK version does not support yet");
+        }
+        if (!job.artifacts().isEmpty()) {
+            problems.add("artifacts: collecting artifacts is not supported by this SDK version yet; write outputs to"
+                    + " $RUNPILOT_WORK_DIR or an absolute path");
+        }
+        job.resourceClass().ifPresent(c -> problems.add("resourceClass '" + c + "': routing by resource class needs RunPilot"
+                + " server agents; the embedded engine has one kind of worker"));
+        return problems;
+    }
+
+    @Override
+    public Run run(String runId) {
+        return findRun(runId).orElseThrow(() -> new RunNotFoundException(runId, db.location()));
+    }
+
+    @Override
+    public Optional<Run> findRun(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        ensureOpen();
+        return runs.exists(runId) ? Optional.of(new EmbeddedRun(this, runId)) : Optional.empty();
+    }
+
+    @Override
+    public RunPage list(RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        ensureOpen();
+        return runs.list(query);
+    }
+
+    RunStore runs() {
+        return runs;
+    }
+
+    AttemptStore attempts() {
+        return attempts;
+    }
+
+    OutputStore outputs() {
+        return outputs;
+    }
+
+    ChangeSignal signal() {
+        return signal;
+    }
+
+    String location() {
+        return db.location();
+    }
+
+    /** Tells this client's local agents at once that a run was cancelled (other processes learn it by heartbeat). */
+    void cancelled(String runId) {
+        localAgents.forEach(agent -> agent.cancel(runId));
+        signal.changed();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This RunPilot client is closed; build a new one with RunPilot.client()");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(compute, "compute provider");
+        localAgents.forEach(LocalAgent::close);
+        closeQuietly(scheduler, "scheduler");
+        if (ownsRuntime) {
+            closeQuietly(runtime, "runtime");
+        }
+        if (ownsStorage) {
+            closeQuietly(storage, "storage");
+        }
+        db.close();
+        signal.changed();
+        if (temporaryHome) {
+            deleteTree(home);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, String what) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("Closing the {} failed: {}", what, e.toString());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("Could not delete {}: {}", root, e.toString());
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunPilotClient{embedded, " + db.location() + ", runtime=" + runtime.name() + ", compute=" + compute.name()
+                + ", storage=" + storage.uri() + '}';
+    }
+
+    private record ProviderContextImpl(Path home) implements dev.runpilot.sdk.spi.ProviderContext {
+    }
+
+    private final class ComputeContextImpl implements ComputeContext {
+        @Override
+        public Path home() {
+            return home;
+        }
+
+        @Override
+        public int workers() {
+            return options.workers;
+        }
+
+        @Override
+        public AgentHandle startLocalAgent(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("slots must be at least 1, was " + slots);
+            }
+            byte[] random = new byte[3];
+            ThreadLocalRandom.current().nextBytes(random);
+            String agentId = "local-" + host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+            AgentSettings settings = new AgentSettings(agentId, host, slots, options.lease, options.grace, home.resolve("work"));
+            LocalAgent agent = new LocalAgent(settings, runtime, attempts, outputs, storage, signal, Clock.systemUTC()).start();
+            localAgents.add(agent);
+            return agent;
+        }
+    }
+}

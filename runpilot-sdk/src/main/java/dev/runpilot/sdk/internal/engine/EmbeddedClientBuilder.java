@@ -1,0 +1,149 @@
+package dev.runpilot.sdk.internal.engine;
+
+import dev.runpilot.sdk.ControlPlaneException;
+import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.spi.ComputeProvider;
+import dev.runpilot.sdk.spi.ContainerRuntime;
+import dev.runpilot.sdk.spi.StorageBackend;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/** The builder behind {@code RunPilot.client()}. Holds options; {@link #build()} opens the engine. */
+public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
+    static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+    Path home;
+    boolean inMemory;
+    URI storageUri;
+    StorageBackend storage;
+    String computeName;
+    ComputeProvider compute;
+    String runtimeName;
+    ContainerRuntime runtime;
+    int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    Duration lease = DEFAULT_LEASE;
+    Duration grace = DEFAULT_GRACE;
+    ClassLoader classLoader;
+
+    @Override
+    public RunPilotClient.Builder home(Path home) {
+        this.home = Objects.requireNonNull(home, "home");
+        this.inMemory = false;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder inMemory() {
+        this.inMemory = true;
+        this.home = null;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder storage(URI uri) {
+        this.storageUri = Objects.requireNonNull(uri, "uri");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder storage(StorageBackend backend) {
+        this.storage = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder compute(String name) {
+        this.computeName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder compute(ComputeProvider provider) {
+        this.compute = Objects.requireNonNull(provider, "provider");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder runtime(String name) {
+        this.runtimeName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder runtime(ContainerRuntime runtime) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder workers(int workers) {
+        if (workers < 0) {
+            throw new IllegalArgumentException("workers must be zero or more, was " + workers);
+        }
+        this.workers = workers;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder leaseDuration(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("leaseDuration must be at least 1 s, was " + lease);
+        }
+        this.lease = lease;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder gracePeriod(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod must not be negative, was " + grace);
+        }
+        this.grace = grace;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder classLoader(ClassLoader classLoader) {
+        this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient build() {
+        return EmbeddedClient.open(this);
+    }
+
+    /** The home directory to use: the one given, else $RUNPILOT_HOME, else ~/.runpilot. */
+    Path resolveHome() {
+        if (inMemory) {
+            try {
+                return Files.createTempDirectory("runpilot-");
+            } catch (IOException e) {
+                throw new ControlPlaneException("Cannot create a temporary directory for an in-memory client: " + e, e);
+            }
+        }
+        if (home != null) {
+            return home.toAbsolutePath();
+        }
+        String env = System.getenv("RUNPILOT_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("user.home"), ".runpilot");
+    }
+
+    ClassLoader resolveClassLoader() {
+        if (classLoader != null) {
+            return classLoader;
+        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : EmbeddedClientBuilder.class.getClassLoader();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.runpilot.sdk.internal.engine;
+
+import dev.runpilot.sdk.RunEvent;
+import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.store.AttemptStore;
+import dev.runpilot.sdk.internal.store.OrphanedAttempt;
+import dev.runpilot.sdk.internal.store.RunStore;
+import dev.runpilot.sdk.spi.ComputeProvider;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded engine's background loop: takes back runs whose lease lapsed (and stops what their
+ * dead agent left running on this host), and follows the event log so that the compute provider
+ * hears of queued and finished runs and local waiters wake up for changes made by other processes.
+ */
+final class Scheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    static final long TICK_MILLIS = 200;
+
+    private final RunStore runs;
+    private final AttemptStore attempts;
+    private final ComputeProvider compute;
+    private final OrphanReaper reaper;
+    private final ChangeSignal signal;
+    private final Thread thread;
+    private long lastEvent;
+    private volatile boolean stopping;
+
+    Scheduler(RunStore runs, AttemptStore attempts, ComputeProvider compute, OrphanReaper reaper, ChangeSignal signal) {
+        this.runs = runs;
+        this.attempts = attempts;
+        this.compute = compute;
+        this.reaper = reaper;
+        this.signal = signal;
+        this.lastEvent = runs.lastEventSeq();
+        this.thread = new Thread(this::loop, "runpilot-scheduler");
+        this.thread.setDaemon(true);
+    }
+
+    /** Takes back lapsed leases once, synchronously: the recovery done when a client opens. */
+    int recover() {
+        List<OrphanedAttempt> expired = attempts.expireLeases();
+        expired.forEach(reaper::reap);
+        if (!expired.isEmpty()) {
+            log.info("Recovered {} run(s) whose agent stopped renewing its lease", expired.size());
+            signal.changed();
+        }
+        return expired.size();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(TICK_MILLIS);
+                recover();
+                dispatchEvents();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    log.warn("Scheduler pass failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void dispatchEvents() {
+        List<RunEvent> events = runs.eventsAfter(lastEvent, 1000);
+        if (events.isEmpty()) {
+            return;
+        }
+        for (RunEvent event : events) {
+            lastEvent = event.sequence();
+            try {
+                if (event.to() == RunStatus.QUEUED) {
+                    compute.runQueued(event.runId());
+                } else if (event.to().isTerminal()) {
+                    compute.runFinished(event.runId());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Compute provider '{}' failed on {} of run {}: {}", compute.name(), event.to(), event.runId(), e.getMessage());
+            }
+        }
+        signal.changed();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

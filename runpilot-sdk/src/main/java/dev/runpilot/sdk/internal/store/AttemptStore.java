@@ -1,0 +1,295 @@
+package dev.runpilot.sdk.internal.store;
+
+import dev.runpilot.sdk.FailureReason;
+import dev.runpilot.sdk.RetryPolicy;
+import dev.runpilot.sdk.RunStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs as agents see them: claims under a lease, heartbeats, the end of each attempt, and the
+ * recovery of attempts whose agent stopped renewing its lease.
+ */
+public final class AttemptStore {
+    private final Database db;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public AttemptStore(Database db, Clock clock, RandomGenerator random) {
+        this.db = db;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /**
+     * Claims the next queued run: highest priority first, then oldest. The run becomes ASSIGNED
+     * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
+     */
+    public Optional<Claim> claim(String agentId, String host, Duration lease) {
+        return db.write(c -> {
+            long now = clock.millis();
+            String runId;
+            String jobJson;
+            int attempt;
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id, job_json, attempts FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
+                            + " ORDER BY priority DESC, seq LIMIT 1")) {
+                p.setLong(1, now);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    runId = rs.getString(1);
+                    jobJson = rs.getString(2);
+                    attempt = rs.getInt(3) + 1;
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE runs SET agent_id = ?, lease_expires_at = ?, attempts = ?, started_at = ?, exit_code = NULL,"
+                            + " reason = NULL WHERE id = ?")) {
+                p.setString(1, agentId);
+                p.setLong(2, now + lease.toMillis());
+                p.setInt(3, attempt);
+                p.setLong(4, now);
+                p.setString(5, runId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO attempts (run_id, number, agent_id, host, started_at) VALUES (?, ?, ?, ?, ?)")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                p.setString(3, agentId);
+                p.setString(4, host);
+                p.setLong(5, now);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId, now);
+            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets(c, runId))));
+        });
+    }
+
+    /**
+     * Records that the attempt's process started. Returns false, changing nothing, if the run was
+     * cancelled or taken back meanwhile: the caller stops the process.
+     */
+    public boolean markRunning(String runId, int attempt, String agentId, String description, OptionalLong pid,
+                               OptionalLong pidStartedAt) {
+        return db.write(c -> {
+            if (!holds(c, runId, attempt, agentId) || RunStore.status(c, runId).orElseThrow() != RunStatus.ASSIGNED) {
+                return false;
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE attempts SET pid = ?, pid_started_at = ? WHERE run_id = ? AND number = ?")) {
+                setLong(p, 1, pid);
+                setLong(p, 2, pidStartedAt);
+                p.setString(3, runId);
+                p.setInt(4, attempt);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, runId, RunStatus.ASSIGNED, RunStatus.RUNNING, attempt, "started (" + description + ")", clock.millis());
+            return true;
+        });
+    }
+
+    /** Renews the leases of the attempts an agent holds and says, for each, whether to go on. */
+    public Map<String, LeaseState> heartbeat(String agentId, Map<String, Integer> attempts, Duration lease) {
+        if (attempts.isEmpty()) {
+            return Map.of();
+        }
+        return db.write(c -> {
+            long until = clock.millis() + lease.toMillis();
+            Map<String, LeaseState> result = new LinkedHashMap<>();
+            for (Map.Entry<String, Integer> held : attempts.entrySet()) {
+                try (PreparedStatement p = c.prepareStatement(
+                        "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND agent_id = ? AND attempts = ?"
+                                + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')")) {
+                    p.setLong(1, until);
+                    p.setString(2, held.getKey());
+                    p.setString(3, agentId);
+                    p.setInt(4, held.getValue());
+                    if (p.executeUpdate() == 0) {
+                        result.put(held.getKey(), LeaseState.LOST);
+                        continue;
+                    }
+                }
+                result.put(held.getKey(), cancelRequested(c, held.getKey()) ? LeaseState.CANCEL_REQUESTED : LeaseState.HELD);
+            }
+            return result;
+        });
+    }
+
+    /** Returns whether cancel was requested for a run. */
+    public boolean isCancelRequested(String runId) {
+        return db.read(c -> cancelRequested(c, runId));
+    }
+
+    /**
+     * Records how an attempt ended and moves the run on: SUCCEEDED, CANCELLED, queued again under
+     * its retry policy, or FAILED / TIMED_OUT. Returns the run's new status, or empty if the agent no
+     * longer held the run (nothing is changed then).
+     */
+    public Optional<RunStatus> finish(String runId, int attempt, String agentId, AttemptEnd end) {
+        return db.write(c -> {
+            if (!holds(c, runId, attempt, agentId)) {
+                return Optional.empty();
+            }
+            return Optional.of(endAttempt(c, runId, attempt, end, clock.millis()));
+        });
+    }
+
+    /**
+     * Takes back every run whose lease lapsed: its attempt ends with reason {@code lease_lost} and
+     * the run is queued again if its retry policy allows, failed otherwise (or CANCELLED if cancel was
+     * requested). Returns the attempts taken back, so that processes they left can be stopped.
+     */
+    public List<OrphanedAttempt> expireLeases() {
+        return db.write(c -> {
+            long now = clock.millis();
+            List<OrphanedAttempt> expired = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT r.id, r.attempts, r.agent_id, r.lease_expires_at, a.host, a.pid, a.pid_started_at FROM runs r"
+                            + " JOIN attempts a ON a.run_id = r.id AND a.number = r.attempts"
+                            + " WHERE r.status IN ('ASSIGNED', 'RUNNING', 'CANCELLING') AND r.lease_expires_at < ?")) {
+                p.setLong(1, now);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        long pid = rs.getLong("pid");
+                        OptionalLong pidValue = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(pid);
+                        long pidStart = rs.getLong("pid_started_at");
+                        OptionalLong pidStartValue = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(pidStart);
+                        expired.add(new OrphanedAttempt(rs.getString("id"), rs.getInt("attempts"), rs.getString("agent_id"),
+                                rs.getString("host"), pidValue, pidStartValue));
+                    }
+                }
+            }
+            for (OrphanedAttempt orphan : expired) {
+                AttemptEnd end = AttemptEnd.failed(FailureReason.LEASE_LOST, OptionalInt.empty(),
+                        "agent " + orphan.agentId() + " stopped renewing its lease (it died, hung or lost its connection)");
+                endAttempt(c, orphan.runId(), orphan.attempt(), end, now);
+            }
+            return expired;
+        });
+    }
+
+    private RunStatus endAttempt(Connection c, String runId, int attempt, AttemptEnd end, long now) throws SQLException {
+        RunStatus status = RunStore.status(c, runId).orElseThrow();
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE attempts SET ended_at = ?, exit_code = ?, reason = ?, message = ? WHERE run_id = ? AND number = ?")) {
+            p.setLong(1, now);
+            setInt(p, 2, end.exitCode());
+            p.setString(3, end.reason().map(FailureReason::wireName).orElse(null));
+            p.setString(4, end.message());
+            p.setString(5, runId);
+            p.setInt(6, attempt);
+            p.executeUpdate();
+        }
+        if (status == RunStatus.CANCELLING) {
+            setOutcome(c, runId, end.exitCode(), FailureReason.CANCELLED);
+            RunLifecycle.move(c, runId, status, RunStatus.CANCELLED, attempt, "cancelled; attempt " + attempt + " " + end.message(), now);
+            return RunStatus.CANCELLED;
+        }
+        if (end.isSuccess()) {
+            setOutcome(c, runId, end.exitCode(), null);
+            RunLifecycle.move(c, runId, status, RunStatus.SUCCEEDED, attempt, end.message(), now);
+            return RunStatus.SUCCEEDED;
+        }
+        FailureReason reason = end.reason().orElseThrow();
+        RetryPolicy retry = retryPolicy(c, runId);
+        if (retry.allowsRetry(attempt, reason, end.exitCode())) {
+            Duration delay = retry.delayBefore(attempt + 1, random);
+            setOutcome(c, runId, end.exitCode(), reason);
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE runs SET not_before = ?, agent_id = NULL, lease_expires_at = NULL WHERE id = ?")) {
+                p.setLong(1, now + delay.toMillis());
+                p.setString(2, runId);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, runId, status, RunStatus.QUEUED, attempt, "attempt " + attempt + " failed ("
+                    + reason.wireName() + ": " + end.message() + "); attempt " + (attempt + 1) + " of " + retry.maxAttempts()
+                    + " in " + delay.toMillis() + " ms", now);
+            return RunStatus.QUEUED;
+        }
+        RunStatus terminal = reason == FailureReason.TIMEOUT ? RunStatus.TIMED_OUT : RunStatus.FAILED;
+        setOutcome(c, runId, end.exitCode(), reason);
+        RunLifecycle.move(c, runId, status, terminal, attempt, end.message(), now);
+        return terminal;
+    }
+
+    private static void setOutcome(Connection c, String runId, OptionalInt exitCode, FailureReason reason) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE runs SET exit_code = ?, reason = ? WHERE id = ?")) {
+            setInt(p, 1, exitCode);
+            p.setString(2, reason == null ? null : reason.wireName());
+            p.setString(3, runId);
+            p.executeUpdate();
+        }
+    }
+
+    private static RetryPolicy retryPolicy(Connection c, String runId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT job_json FROM runs WHERE id = ?")) {
+            p.setString(1, runId);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return JobCodec.fromJson(rs.getString(1), Map.of()).retry();
+            }
+        }
+    }
+
+    private static boolean holds(Connection c, String runId, int attempt, String agentId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM runs WHERE id = ? AND agent_id = ? AND attempts = ?"
+                        + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')")) {
+            p.setString(1, runId);
+            p.setString(2, agentId);
+            p.setInt(3, attempt);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean cancelRequested(Connection c, String runId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT cancel_requested FROM runs WHERE id = ?")) {
+            p.setString(1, runId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static Map<String, String> secrets(Connection c, String runId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT secrets_json FROM run_secrets WHERE run_id = ?")) {
+            p.setString(1, runId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? JobCodec.secretsFromJson(rs.getString(1)) : Map.of();
+            }
+        }
+    }
+
+    private static void setInt(PreparedStatement p, int index, OptionalInt value) throws SQLException {
+        if (value.isPresent()) {
+            p.setInt(index, value.getAsInt());
+        } else {
+            p.setNull(index, java.sql.Types.INTEGER);
+        }
+    }
+
+    private static void setLong(PreparedStatement p, int index, OptionalLong value) throws SQLException {
+        if (value.isPresent()) {
+            p.setLong(index, value.getAsLong());
+        } else {
+            p.setNull(index, java.sql.Types.INTEGER);
+        }
+    }
+}

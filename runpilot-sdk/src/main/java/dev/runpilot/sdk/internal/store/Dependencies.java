@@ -1,0 +1,74 @@
+package dev.runpilot.sdk.internal.store;
+
+import dev.runpilot.sdk.FailureReason;
+import dev.runpilot.sdk.RunStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves runs out of {@link RunStatus#PENDING}: to QUEUED once every run they depend on has
+ * succeeded, or to FAILED with reason {@code dependency_failed} as soon as one ended otherwise.
+ */
+final class Dependencies {
+    private Dependencies() {
+    }
+
+    /** Re-evaluates every pending run that depends on {@code finishedRunId}. */
+    static void afterTerminal(Connection c, String finishedRunId, long now) throws SQLException {
+        List<String> dependents = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT d.run_id FROM run_dependencies d JOIN runs r ON r.id = d.run_id"
+                        + " WHERE d.depends_on = ? AND r.status = 'PENDING' ORDER BY r.seq")) {
+            p.setString(1, finishedRunId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    dependents.add(rs.getString(1));
+                }
+            }
+        }
+        for (String dependent : dependents) {
+            evaluate(c, dependent, now);
+        }
+    }
+
+    /** Re-evaluates one pending run. Returns its status afterwards. */
+    static RunStatus evaluate(Connection c, String runId, long now) throws SQLException {
+        String blocking = null;
+        RunStatus blockingStatus = null;
+        boolean allSucceeded = true;
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT d.depends_on, r.status FROM run_dependencies d JOIN runs r ON r.id = d.depends_on"
+                        + " WHERE d.run_id = ? ORDER BY r.seq")) {
+            p.setString(1, runId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    RunStatus status = RunStatus.valueOf(rs.getString(2));
+                    if (status.isTerminal() && status != RunStatus.SUCCEEDED && blocking == null) {
+                        blocking = rs.getString(1);
+                        blockingStatus = status;
+                    }
+                    allSucceeded &= status == RunStatus.SUCCEEDED;
+                }
+            }
+        }
+        if (blocking != null) {
+            String message = "dependency " + blocking + " ended " + blockingStatus + "; this run will not start";
+            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET reason = ? WHERE id = ?")) {
+                p.setString(1, FailureReason.DEPENDENCY_FAILED.wireName());
+                p.setString(2, runId);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, runId, RunStatus.PENDING, RunStatus.FAILED, 0, message, now);
+            return RunStatus.FAILED;
+        }
+        if (allSucceeded) {
+            RunLifecycle.move(c, runId, RunStatus.PENDING, RunStatus.QUEUED, 0, "every dependency succeeded", now);
+            return RunStatus.QUEUED;
+        }
+        return RunStatus.PENDING;
+    }
+}
