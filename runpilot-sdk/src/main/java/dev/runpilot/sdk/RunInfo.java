@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  * @param name the job's name
  * @param status the status when the snapshot was taken
  * @param priority the job's priority
- * @param labels the job's labels
+ * @param labels the job's labels, sorted by key
  * @param createdAt when it was submitted
  * @param startedAt when its latest attempt started, if one has
  * @param finishedAt when it reached a terminal status, if it has
@@ -30,7 +30,7 @@ public record RunInfo(String id, String name, RunStatus status, int priority, Ma
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
-        labels = Map.copyOf(labels);
+        labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(finishedAt, "finishedAt");

@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  * @param message a human-readable account of the end
  * @param attempts every attempt, oldest first
  * @param duration from submission to the end
- * @param metrics the final value of each metric the job printed
+ * @param metrics the final value of each metric the job printed, sorted by name
  */
 public record RunResult(String runId, RunStatus status, OptionalInt exitCode, Optional<FailureReason> reason,
                         String message, List<Attempt> attempts, Duration duration, Map<String, Double> metrics) {
@@ -30,7 +30,7 @@ public record RunResult(String runId, RunStatus status, OptionalInt exitCode, Op
         Objects.requireNonNull(message, "message");
         attempts = List.copyOf(attempts);
         Objects.requireNonNull(duration, "duration");
-        metrics = Map.copyOf(metrics);
+        metrics = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
     }
 
     /**
