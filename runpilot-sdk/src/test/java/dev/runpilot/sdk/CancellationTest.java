@@ -116,4 +116,27 @@ class CancellationTest {
             assertThat(isAlive(pid)).isFalse();
         }
     }
+
+    @Test
+    void closingTheClientStopsRunningRunsAndTheNextClientRetriesThem() throws Exception {
+        Path pidFile = scratch.resolve("pids");
+        String id;
+        long pid;
+        RetryPolicy retry = RetryPolicy.builder().maxAttempts(2).initialBackoff(java.time.Duration.ZERO).build();
+        try (RunPilotClient client = client(home, 1)) {
+            Run run = client.submit(shell("interrupted", "echo $$ >> " + pidFile
+                    + "; if [ \"$RUNPILOT_ATTEMPT\" = 1 ]; then sleep 300; fi").retry(retry).build());
+            id = run.id();
+            pid = pids(awaitLines(pidFile, 1)).get(0);
+            awaitStatus(run, RunStatus.RUNNING);
+        }
+        assertThat(isAlive(pid)).isFalse();
+        try (RunPilotClient client = client(home, 1)) {
+            RunResult result = client.run(id).await();
+            assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(result.attempts()).hasSize(2);
+            assertThat(result.attempts().get(0).reason()).contains(FailureReason.LEASE_LOST);
+            assertThat(result.attempts().get(0).message()).contains("shut down");
+        }
+    }
 }

@@ -56,8 +56,16 @@ final class EmbeddedRun implements Run {
 
     @Override
     public Optional<RunResult> await(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        return awaitUntil(deadline < System.nanoTime() ? Long.MAX_VALUE : deadline);
+        long now = System.nanoTime();
+        long nanos;
+        try {
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Optional.of(await());
+        }
+        long deadline = now + nanos;
+        // A deadline past the range of nanoTime means "wait as long as it takes".
+        return deadline < now ? Optional.of(await()) : awaitUntil(deadline);
     }
 
     private Optional<RunResult> awaitUntil(long deadlineNanos) {
