@@ -47,6 +47,10 @@ public final class Job {
     private final Map<String, String> env;
     private final Map<String, String> secrets;
     private final Optional<String> workingDir;
+    private final Optional<String> user;
+    private final Optional<String> network;
+    private final Optional<PullPolicy> pullPolicy;
+    private final Optional<HealthCheck> healthCheck;
     private final Optional<GpuRequest> gpu;
     private final Optional<Resources> resources;
     private final Optional<String> resourceClass;
@@ -68,6 +72,10 @@ public final class Job {
         this.env = Collections.unmodifiableMap(new TreeMap<>(b.env));
         this.secrets = Collections.unmodifiableMap(new TreeMap<>(b.secrets));
         this.workingDir = Optional.ofNullable(b.workingDir);
+        this.user = Optional.ofNullable(b.user);
+        this.network = Optional.ofNullable(b.network);
+        this.pullPolicy = Optional.ofNullable(b.pullPolicy);
+        this.healthCheck = Optional.ofNullable(b.healthCheck);
         this.gpu = Optional.ofNullable(b.gpu);
         this.resources = Optional.ofNullable(b.resources);
         this.resourceClass = Optional.ofNullable(b.resourceClass);
@@ -105,6 +113,10 @@ public final class Job {
         b.env = new LinkedHashMap<>(env);
         b.secrets = new LinkedHashMap<>(secrets);
         b.workingDir = workingDir.orElse(null);
+        b.user = user.orElse(null);
+        b.network = network.orElse(null);
+        b.pullPolicy = pullPolicy.orElse(null);
+        b.healthCheck = healthCheck.orElse(null);
         b.gpu = gpu.orElse(null);
         b.resources = resources.orElse(null);
         b.resourceClass = resourceClass.orElse(null);
@@ -153,6 +165,26 @@ public final class Job {
     /** @return the working directory, relative to the attempt's work directory, if set */
     public Optional<String> workingDir() {
         return workingDir;
+    }
+
+    /** @return the user the job's container runs as (such as {@code 1000:1000}), if set */
+    public Optional<String> user() {
+        return user;
+    }
+
+    /** @return the network the job's container joins ({@code none}, {@code host}, {@code bridge} or a network name), if set */
+    public Optional<String> network() {
+        return network;
+    }
+
+    /** @return when the job's image is pulled; empty leaves it to the runtime ({@link PullPolicy#IF_NOT_PRESENT}) */
+    public Optional<PullPolicy> pullPolicy() {
+        return pullPolicy;
+    }
+
+    /** @return the health check run inside the job's container, if set (else the image's own, if any) */
+    public Optional<HealthCheck> healthCheck() {
+        return healthCheck;
     }
 
     /** @return the GPUs requested, if any */
@@ -226,6 +258,10 @@ public final class Job {
                 && env.equals(that.env)
                 && secrets.equals(that.secrets)
                 && workingDir.equals(that.workingDir)
+                && user.equals(that.user)
+                && network.equals(that.network)
+                && pullPolicy.equals(that.pullPolicy)
+                && healthCheck.equals(that.healthCheck)
                 && gpu.equals(that.gpu)
                 && resources.equals(that.resources)
                 && resourceClass.equals(that.resourceClass)
@@ -241,7 +277,8 @@ public final class Job {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, image, command, entrypoint, env, secrets, workingDir, gpu, resources,
+        return Objects.hash(name, image, command, entrypoint, env, secrets, workingDir, user, network, pullPolicy, healthCheck,
+                gpu, resources,
                 resourceClass, timeout, retry, dependsOn, labels, priority, volumes, artifacts, source, ignore);
     }
 
@@ -261,6 +298,10 @@ public final class Job {
             text.append(", secrets=").append(secrets.keySet()).append("=***");
         }
         workingDir.ifPresent(v -> text.append(", workingDir=").append(v));
+        user.ifPresent(v -> text.append(", user=").append(v));
+        network.ifPresent(v -> text.append(", network=").append(v));
+        pullPolicy.ifPresent(v -> text.append(", pullPolicy=").append(v));
+        healthCheck.ifPresent(v -> text.append(", healthCheck=").append(v));
         gpu.ifPresent(v -> text.append(", gpu=").append(v));
         resources.ifPresent(v -> text.append(", resources=").append(v));
         resourceClass.ifPresent(v -> text.append(", resourceClass=").append(v));
@@ -302,6 +343,10 @@ public final class Job {
         private Map<String, String> env = new LinkedHashMap<>();
         private Map<String, String> secrets = new LinkedHashMap<>();
         private String workingDir;
+        private String user;
+        private String network;
+        private PullPolicy pullPolicy;
+        private HealthCheck healthCheck;
         private GpuRequest gpu;
         private Resources resources;
         private String resourceClass;
@@ -426,6 +471,50 @@ public final class Job {
          */
         public Builder workingDir(String workingDir) {
             this.workingDir = Objects.requireNonNull(workingDir, "workingDir");
+            return this;
+        }
+
+        /**
+         * Sets the user the job's container runs as. Needs a container runtime.
+         *
+         * @param user a name or {@code uid[:gid]}
+         * @return this builder
+         */
+        public Builder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        /**
+         * Sets the network the job's container joins. Needs a container runtime.
+         *
+         * @param network {@code none}, {@code host}, {@code bridge} or a network name
+         * @return this builder
+         */
+        public Builder network(String network) {
+            this.network = Objects.requireNonNull(network, "network");
+            return this;
+        }
+
+        /**
+         * Sets when the job's image is pulled. Default: the runtime's ({@link PullPolicy#IF_NOT_PRESENT}).
+         *
+         * @param pullPolicy the policy
+         * @return this builder
+         */
+        public Builder pullPolicy(PullPolicy pullPolicy) {
+            this.pullPolicy = Objects.requireNonNull(pullPolicy, "pullPolicy");
+            return this;
+        }
+
+        /**
+         * Sets a health check run inside the job's container. Needs a container runtime.
+         *
+         * @param healthCheck the check
+         * @return this builder
+         */
+        public Builder healthCheck(HealthCheck healthCheck) {
+            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
             return this;
         }
 

@@ -16,4 +16,14 @@ public interface OutputListener {
      * @param line the line without its terminator
      */
     void onLine(LogStream stream, String line);
+
+    /**
+     * Receives a measurement the runtime took itself (such as CPU or memory use), recorded as a run
+     * metric with the next step of its series. The default ignores it.
+     *
+     * @param name the metric name, such as {@code cpu_percent}
+     * @param value the value
+     */
+    default void onMetric(String name, double value) {
+    }
 }

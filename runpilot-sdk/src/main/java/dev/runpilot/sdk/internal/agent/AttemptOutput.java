@@ -44,6 +44,13 @@ final class AttemptOutput implements OutputListener {
         }
     }
 
+    @Override
+    public synchronized void onMetric(String name, double value) {
+        if (Double.isFinite(value)) {
+            points.add(metrics.next(name, value, clock.instant()));
+        }
+    }
+
     /** Adds a line of RunPilot's own. */
     void system(String text) {
         onLine(LogStream.SYSTEM, text);

@@ -50,6 +50,13 @@ public final class MetricLineParser {
         return points;
     }
 
+    /** Returns one value as the next step of its series. */
+    public MetricPoint next(String name, double value, Instant time) {
+        long step = nextStep.getOrDefault(name, 0L);
+        nextStep.put(name, step + 1);
+        return new MetricPoint(name, step, value, time, attempt);
+    }
+
     private static Long parseJson(String body, Map<String, Double> values) {
         JsonNode node;
         try {

@@ -31,6 +31,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (!job.volumes().isEmpty()) {
             problems.add("volumes: runtime 'process' mounts nothing (the job sees this host's files); remove volumes");
         }
+        job.user().ifPresent(u -> problems.add("user '" + u + "': runtime 'process' runs every job as this JVM's user;"
+                + " use a container runtime or remove user"));
+        job.network().ifPresent(n -> problems.add("network '" + n + "': runtime 'process' shares this host's network;"
+                + " use a container runtime or remove network"));
+        job.healthCheck().ifPresent(h -> problems.add("healthCheck: runtime 'process' runs no health checks;"
+                + " use a container runtime or remove healthCheck"));
         job.resources().ifPresent(r -> problems.add("resources: runtime 'process' cannot enforce CPU or memory limits;"
                 + " use a container runtime or remove resources"));
         return problems;

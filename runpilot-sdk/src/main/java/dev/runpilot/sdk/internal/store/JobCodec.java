@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.GpuRequest;
+import dev.runpilot.sdk.HealthCheck;
 import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.PullPolicy;
 import dev.runpilot.sdk.Resources;
 import dev.runpilot.sdk.RetryPolicy;
 import dev.runpilot.sdk.Volume;
@@ -44,11 +46,21 @@ public final class JobCodec {
         node.set("env", JSON.valueToTree(job.env()));
         strings(node, "secretNames", job.secrets().keySet());
         job.workingDir().ifPresent(v -> node.put("workingDir", v));
+        job.user().ifPresent(v -> node.put("user", v));
+        job.network().ifPresent(v -> node.put("network", v));
+        job.pullPolicy().ifPresent(v -> node.put("pullPolicy", v.name()));
+        job.healthCheck().ifPresent(h -> {
+            ObjectNode check = node.putObject("healthCheck");
+            strings(check, "command", h.command());
+            check.put("intervalMillis", h.interval().toMillis()).put("timeoutMillis", h.timeout().toMillis())
+                    .put("retries", h.retries()).put("startPeriodMillis", h.startPeriod().toMillis());
+        });
         job.gpu().ifPresent(g -> {
             ObjectNode gpu = node.putObject("gpu").put("count", g.count());
             g.type().ifPresent(t -> gpu.put("type", t));
         });
-        job.resources().ifPresent(r -> node.putObject("resources").put("cpus", r.cpus()).put("memoryBytes", r.memoryBytes()));
+        job.resources().ifPresent(r -> node.putObject("resources").put("cpus", r.cpus()).put("memoryBytes", r.memoryBytes())
+                .put("pids", r.pids()));
         job.resourceClass().ifPresent(v -> node.put("resourceClass", v));
         job.timeout().ifPresent(t -> node.put("timeoutMillis", t.toMillis()));
         node.set("retry", retryToJson(job.retry()));
@@ -83,13 +95,23 @@ public final class JobCodec {
             b.secret(name, secrets.getOrDefault(name, MASK));
         }
         text(node, "workingDir", b::workingDir);
+        text(node, "user", b::user);
+        text(node, "network", b::network);
+        text(node, "pullPolicy", v -> b.pullPolicy(PullPolicy.valueOf(v)));
+        JsonNode check = node.path("healthCheck");
+        if (check.isObject()) {
+            b.healthCheck(new HealthCheck(strings(check.path("command")), Duration.ofMillis(check.path("intervalMillis").asLong()),
+                    Duration.ofMillis(check.path("timeoutMillis").asLong()), check.path("retries").asInt(3),
+                    Duration.ofMillis(check.path("startPeriodMillis").asLong())));
+        }
         JsonNode gpu = node.path("gpu");
         if (gpu.isObject()) {
             b.gpu(new GpuRequest(gpu.path("count").asInt(1), Optional.ofNullable(gpu.path("type").textValue())));
         }
         JsonNode resources = node.path("resources");
         if (resources.isObject()) {
-            b.resources(new Resources(resources.path("cpus").asDouble(), resources.path("memoryBytes").asLong()));
+            b.resources(new Resources(resources.path("cpus").asDouble(), resources.path("memoryBytes").asLong(),
+                    resources.path("pids").asLong()));
         }
         text(node, "resourceClass", b::resourceClass);
         if (node.has("timeoutMillis")) {
