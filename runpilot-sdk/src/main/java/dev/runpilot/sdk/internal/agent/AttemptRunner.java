@@ -13,8 +13,9 @@ import dev.runpilot.sdk.spi.Execution;
 import dev.runpilot.sdk.spi.ExecutionRequest;
 import dev.runpilot.sdk.spi.ExitStatus;
 import dev.runpilot.sdk.spi.StorageBackend;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,25 +160,42 @@ final class AttemptRunner {
         return AttemptEnd.exited(exit.exitCode());
     }
 
-    /** Saves the attempt's log to storage; a failure here is logged and does not change the run's outcome. */
+    /**
+     * Saves the attempt's log to storage, streamed through a temporary file so that a long log is
+     * never held in memory. A failure here is logged and does not change the run's outcome.
+     */
     private void saveLog(Claim claim) {
         String key = "runs/" + claim.runId() + "/logs/attempt-" + claim.attempt() + ".log";
+        Path temp = null;
         try {
-            StringBuilder text = new StringBuilder();
-            long after = 0;
-            List<LogLine> page;
-            while (!(page = outputs.logs(claim.runId(), after, 5000)).isEmpty()) {
-                for (LogLine line : page) {
-                    if (line.attempt() == claim.attempt()) {
-                        text.append(line.time()).append(' ').append(line.stream()).append(' ').append(line.text()).append('\n');
+            Files.createDirectories(settings.workRoot());
+            temp = Files.createTempFile(settings.workRoot(), "log-", ".tmp");
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                long after = 0;
+                List<LogLine> page;
+                while (!(page = outputs.logs(claim.runId(), after, 5000)).isEmpty()) {
+                    for (LogLine line : page) {
+                        if (line.attempt() == claim.attempt()) {
+                            out.write(line.time() + " " + line.stream() + " " + line.text() + "\n");
+                        }
+                        after = line.sequence();
                     }
-                    after = line.sequence();
                 }
             }
-            storage.put(key, new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (RuntimeException e) {
+            try (InputStream in = Files.newInputStream(temp)) {
+                storage.put(key, in);
+            }
+        } catch (IOException | RuntimeException e) {
             log.warn("Could not save the log of run {} attempt {} to {}: {}", claim.runId(), claim.attempt(), storage.uri(),
                     e.getMessage());
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    log.debug("Could not delete {}: {}", temp, e.toString());
+                }
+            }
         }
     }
 }
