@@ -254,7 +254,12 @@ class JobTest {
                 .secret("WANDB_KEY", "wandb-" + SECRET_VALUE)
                 .workingDir("src/app")
                 .gpu(new GpuRequest(2, Optional.of("a100")))
-                .resources(new Resources(2.5, 8L << 30))
+                .resources(new Resources(2.5, 8L << 30, 512))
+                .user("1000:1000")
+                .network("none")
+                .pullPolicy(PullPolicy.NEVER)
+                .healthCheck(new HealthCheck(List.of("cat", "/tmp/ok"), Duration.ofSeconds(5), Duration.ofSeconds(2), 2,
+                        Duration.ofMillis(1500)))
                 .resourceClass("gpu-large")
                 .timeout(Duration.ofMinutes(90))
                 .retry(RetryPolicy.builder().maxAttempts(3).retryOnExitCodes(75).build())

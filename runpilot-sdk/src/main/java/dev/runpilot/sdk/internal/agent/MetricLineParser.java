@@ -1,6 +1,7 @@
 package dev.runpilot.sdk.internal.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runpilot.sdk.MetricPoint;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * a step gets the next step of its metric (from 0, per attempt). Not thread-safe: one per attempt.
  */
 public final class MetricLineParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String PREFIX = "METRIC ";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:/-]*");
     private static final Pattern SEPARATORS = Pattern.compile("[\\s,]+");
@@ -72,7 +73,8 @@ public final class MetricLineParser {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equals("step")) {
                 step = field.getValue().canConvertToLong() ? field.getValue().asLong() : null;
-            } else if (field.getValue().isNumber() && NAME.matcher(field.getKey()).matches()) {
+            } else if (field.getValue().isNumber() && Double.isFinite(field.getValue().asDouble())
+                    && NAME.matcher(field.getKey()).matches()) {
                 values.put(field.getKey(), field.getValue().asDouble());
             }
         }

@@ -77,14 +77,19 @@ public final class FileStorageBackend implements StorageBackend {
                 } catch (IOException ignored) {
                     // Best effort: the temporary file is named so that listings skip it.
                 }
+                pruneEmptyDirectories(target.getParent());
             }
         }
     }
 
     @Override
     public Optional<InputStream> get(String key) {
+        Path file = resolve(key);
+        if (Files.isDirectory(file)) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(Files.newInputStream(resolve(key)));
+            return Optional.of(Files.newInputStream(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

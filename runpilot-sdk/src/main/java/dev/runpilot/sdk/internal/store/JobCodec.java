@@ -52,8 +52,8 @@ public final class JobCodec {
         job.healthCheck().ifPresent(h -> {
             ObjectNode check = node.putObject("healthCheck");
             strings(check, "command", h.command());
-            check.put("intervalMillis", h.interval().toMillis()).put("timeoutMillis", h.timeout().toMillis())
-                    .put("retries", h.retries()).put("startPeriodMillis", h.startPeriod().toMillis());
+            check.put("interval", h.interval().toString()).put("timeout", h.timeout().toString())
+                    .put("retries", h.retries()).put("startPeriod", h.startPeriod().toString());
         });
         job.gpu().ifPresent(g -> {
             ObjectNode gpu = node.putObject("gpu").put("count", g.count());
@@ -62,7 +62,7 @@ public final class JobCodec {
         job.resources().ifPresent(r -> node.putObject("resources").put("cpus", r.cpus()).put("memoryBytes", r.memoryBytes())
                 .put("pids", r.pids()));
         job.resourceClass().ifPresent(v -> node.put("resourceClass", v));
-        job.timeout().ifPresent(t -> node.put("timeoutMillis", t.toMillis()));
+        job.timeout().ifPresent(t -> node.put("timeout", t.toString()));
         node.set("retry", retryToJson(job.retry()));
         strings(node, "dependsOn", job.dependsOn());
         node.set("labels", JSON.valueToTree(job.labels()));
@@ -100,9 +100,9 @@ public final class JobCodec {
         text(node, "pullPolicy", v -> b.pullPolicy(PullPolicy.valueOf(v)));
         JsonNode check = node.path("healthCheck");
         if (check.isObject()) {
-            b.healthCheck(new HealthCheck(strings(check.path("command")), Duration.ofMillis(check.path("intervalMillis").asLong()),
-                    Duration.ofMillis(check.path("timeoutMillis").asLong()), check.path("retries").asInt(3),
-                    Duration.ofMillis(check.path("startPeriodMillis").asLong())));
+            b.healthCheck(new HealthCheck(strings(check.path("command")), Duration.parse(check.path("interval").asText("PT30S")),
+                    Duration.parse(check.path("timeout").asText("PT30S")), check.path("retries").asInt(3),
+                    Duration.parse(check.path("startPeriod").asText("PT0S"))));
         }
         JsonNode gpu = node.path("gpu");
         if (gpu.isObject()) {
@@ -114,9 +114,7 @@ public final class JobCodec {
                     resources.path("pids").asLong()));
         }
         text(node, "resourceClass", b::resourceClass);
-        if (node.has("timeoutMillis")) {
-            b.timeout(Duration.ofMillis(node.get("timeoutMillis").asLong()));
-        }
+        text(node, "timeout", v -> b.timeout(Duration.parse(v)));
         b.retry(retryFromJson(node.path("retry")));
         b.dependsOn(strings(node.path("dependsOn")).toArray(String[]::new));
         node.path("labels").fields().forEachRemaining(e -> b.label(e.getKey(), e.getValue().asText()));
@@ -147,9 +145,9 @@ public final class JobCodec {
     private static ObjectNode retryToJson(RetryPolicy retry) {
         ObjectNode node = JSON.createObjectNode()
                 .put("maxAttempts", retry.maxAttempts())
-                .put("initialBackoffMillis", retry.initialBackoff().toMillis())
+                .put("initialBackoff", retry.initialBackoff().toString())
                 .put("multiplier", retry.multiplier())
-                .put("maxBackoffMillis", retry.maxBackoff().toMillis())
+                .put("maxBackoff", retry.maxBackoff().toString())
                 .put("jitter", retry.jitter());
         ArrayNode reasons = node.putArray("retryOn");
         retry.retryOn().stream().map(FailureReason::wireName).sorted().forEach(reasons::add);
@@ -170,9 +168,9 @@ public final class JobCodec {
         }
         return RetryPolicy.builder()
                 .maxAttempts(node.path("maxAttempts").asInt(1))
-                .initialBackoff(Duration.ofMillis(node.path("initialBackoffMillis").asLong(1000)))
+                .initialBackoff(Duration.parse(node.path("initialBackoff").asText("PT1S")))
                 .multiplier(node.path("multiplier").asDouble(2.0))
-                .maxBackoff(Duration.ofMillis(node.path("maxBackoffMillis").asLong(300_000)))
+                .maxBackoff(Duration.parse(node.path("maxBackoff").asText("PT5M")))
                 .jitter(node.path("jitter").asDouble(0.2))
                 .retryOn(reasons.toArray(FailureReason[]::new))
                 .retryOnExitCodes(codes)

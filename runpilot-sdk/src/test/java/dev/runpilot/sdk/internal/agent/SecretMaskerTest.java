@@ -64,4 +64,10 @@ class SecretMaskerTest {
 
         assertThat(masker.mask("abc a.c$1")).isEqualTo("abc ***");
     }
+
+    @Test
+    void secretsOverlappingInTheTextRevealNothingOfEither() {
+        SecretMasker masker = new SecretMasker(List.of("abcd", "cdef"));
+        assertThat(masker.mask("x abcdef y")).isEqualTo("x *** y");
+    }
 }

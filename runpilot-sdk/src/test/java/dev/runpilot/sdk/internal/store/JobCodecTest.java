@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.GpuRequest;
+import dev.runpilot.sdk.HealthCheck;
 import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.PullPolicy;
 import dev.runpilot.sdk.Resources;
 import dev.runpilot.sdk.RetryPolicy;
 import dev.runpilot.sdk.Volume;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +103,12 @@ class JobCodecTest {
                 .secret("DB_PASSWORD", DB_PASSWORD)
                 .workingDir("src/app")
                 .gpu(new GpuRequest(2, Optional.of("a100")))
-                .resources(new Resources(2.5, 8L << 30))
+                .resources(new Resources(2.5, 8L << 30, 512))
+                .user("1000:1000")
+                .network("none")
+                .pullPolicy(PullPolicy.NEVER)
+                .healthCheck(new HealthCheck(List.of("cat", "/tmp/ok"), Duration.ofSeconds(5), Duration.ofSeconds(2), 2,
+                        Duration.ofMillis(1500)))
                 .resourceClass("gpu-large")
                 .timeout(Duration.ofMinutes(90))
                 .retry(RetryPolicy.builder()
@@ -122,5 +130,12 @@ class JobCodecTest {
                 .source(Path.of("projects/train"))
                 .ignore("*.ckpt", ".venv/")
                 .build();
+    }
+
+    @Test
+    void subMillisecondDurationsRoundTripExactly() {
+        Job job = Job.builder().command("true").timeout(Duration.ofNanos(1_500_000_123L))
+                .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofNanos(500)).build()).build();
+        assertThat(JobCodec.fromJson(JobCodec.toJson(job), Map.of())).isEqualTo(job);
     }
 }
