@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(NoopThroughputBenchmark.BATCH)
-@Warmup(iterations = 1, time = 10)
-@Measurement(iterations = 3, time = 10)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 5, time = 10)
 @Fork(1)
 @Threads(1)
 public class NoopThroughputBenchmark {
