@@ -239,4 +239,16 @@ class EmbeddedEngineTest {
         }
         assertThat(tempHome).doesNotExist();
     }
+
+    @Test
+    void workDirectoriesAreKeptOnlyWhenTheJobLeftSomethingInThem() throws Exception {
+        try (RunPilotClient client = client(home, 1)) {
+            Run empty = client.submit(shell("empty", "true").build());
+            Run writer = client.submit(shell("writer", "echo weights > model.pt").build());
+            empty.await();
+            writer.await();
+            assertThat(home.resolve("work").resolve(empty.id())).doesNotExist();
+            assertThat(home.resolve("work").resolve(writer.id()).resolve("1").resolve("model.pt")).hasContent("weights");
+        }
+    }
 }

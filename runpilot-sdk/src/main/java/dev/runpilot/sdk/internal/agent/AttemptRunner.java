@@ -74,10 +74,31 @@ final class AttemptRunner {
             return;
         }
         output.system("attempt " + claim.attempt() + " ended: " + end.message());
+        // The lines are in the control plane before the status: readers who see the end see the whole log.
         output.flush();
-        saveLog(claim);
+        removeIfEmpty(workDir(claim));
         Optional<RunStatus> status = attempts.finish(claim.runId(), claim.attempt(), settings.agentId(), end);
         log.debug("Run {} attempt {} reported: {}", claim.runId(), claim.attempt(), status.map(Enum::name).orElse("lease lost"));
+        // The storage copy is an archive of what the control plane already holds, so it comes off the critical path.
+        saveLog(claim);
+    }
+
+    private Path workDir(Claim claim) {
+        return settings.workRoot().resolve(claim.runId()).resolve(Integer.toString(claim.attempt()));
+    }
+
+    /**
+     * Removes an attempt's work directory, and its run's, when the job left nothing in them. A
+     * directory holding outputs stays. Called while the lease is held, so no later attempt of the
+     * run is creating its own directory meanwhile.
+     */
+    private static void removeIfEmpty(Path workDir) {
+        try {
+            Files.deleteIfExists(workDir);
+            Files.deleteIfExists(workDir.getParent());
+        } catch (IOException notEmpty) {
+            log.trace("Keeping {}: {}", workDir, notEmpty.toString());
+        }
     }
 
     /** Returns how the attempt ended, or null if the lease was lost and nothing may be reported. */
@@ -88,7 +109,7 @@ final class AttemptRunner {
             return AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
                     "runtime '" + runtime.name() + "' cannot run this job: " + String.join("; ", unsupported));
         }
-        Path workDir = settings.workRoot().resolve(claim.runId()).resolve(Integer.toString(claim.attempt()));
+        Path workDir = workDir(claim);
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {

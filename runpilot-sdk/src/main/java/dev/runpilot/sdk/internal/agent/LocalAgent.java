@@ -33,6 +33,7 @@ public final class LocalAgent implements AgentHandle {
     private final Map<String, ActiveAttempt> active = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private Thread heartbeat;
 
     public LocalAgent(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
                       StorageBackend storage, ChangeSignal signal, Clock clock) {
@@ -47,7 +48,8 @@ public final class LocalAgent implements AgentHandle {
         for (int i = 1; i <= settings.slots(); i++) {
             threads.add(daemon(this::work, "runpilot-worker-" + i));
         }
-        threads.add(daemon(this::heartbeat, "runpilot-heartbeat"));
+        heartbeat = daemon(this::heartbeat, "runpilot-heartbeat");
+        threads.add(heartbeat);
         threads.forEach(Thread::start);
         log.debug("Agent {} started with {} slot(s)", settings.agentId(), settings.slots());
         return this;
@@ -151,13 +153,17 @@ public final class LocalAgent implements AgentHandle {
         active.values().forEach(a -> a.requestStop(ActiveAttempt.StopReason.AGENT_STOPPING));
         signal.changed();
         long waitMillis = settings.grace().toMillis() + 30_000;
-        for (Thread thread : threads) {
-            try {
-                thread.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            for (Thread thread : threads) {
+                if (thread != heartbeat) {
+                    thread.join(waitMillis);
+                }
             }
+            // Every run is reported: the heartbeat has nothing left to renew, so it need not finish its sleep.
+            heartbeat.interrupt();
+            heartbeat.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         log.debug("Agent {} stopped", settings.agentId());
     }

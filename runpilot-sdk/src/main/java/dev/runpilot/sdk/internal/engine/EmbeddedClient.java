@@ -105,7 +105,7 @@ public final class EmbeddedClient implements RunPilotClient {
                     options.runtime == null, compute);
             client.start();
             return client;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             for (AutoCloseable resource : opened) {
                 try {
                     resource.close();

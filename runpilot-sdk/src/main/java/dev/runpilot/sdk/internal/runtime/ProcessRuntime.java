@@ -51,7 +51,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         builder.environment().put("RUNPILOT_ATTEMPT", Integer.toString(request.attempt()));
         builder.environment().put("RUNPILOT_WORK_DIR", request.workDir().toString());
         try {
-            dir.toFile().mkdirs();
+            if (!dir.equals(request.workDir())) {
+                java.nio.file.Files.createDirectories(dir);
+            }
             Process process = builder.start();
             return new ProcessExecution(process, "runpilot-" + request.runId() + "-" + request.attempt(), request.output());
         } catch (IOException e) {

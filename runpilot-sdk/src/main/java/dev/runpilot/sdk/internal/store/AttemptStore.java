@@ -38,6 +38,19 @@ public final class AttemptStore {
      * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
      */
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
+        // A plain read first: idle agents woken by every change must not all queue for the write lock.
+        boolean anyReady = db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ? LIMIT 1")) {
+                p.setLong(1, clock.millis());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (!anyReady) {
+            return Optional.empty();
+        }
         return db.write(c -> {
             long now = clock.millis();
             String runId;
