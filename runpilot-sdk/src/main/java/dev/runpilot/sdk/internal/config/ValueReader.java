@@ -184,7 +184,7 @@ final class ValueReader {
         if (min == Long.MIN_VALUE || min == Integer.MIN_VALUE) {
             return what;
         }
-        return what + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " of at least " + min
+        return what + (max == Long.MAX_VALUE || max >= Integer.MAX_VALUE - 1 ? " of at least " + min
                 : " from " + min + " to " + max);
     }
 
