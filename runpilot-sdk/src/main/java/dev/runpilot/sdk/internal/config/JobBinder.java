@@ -34,7 +34,8 @@ final class JobBinder {
 
     /** Binds {@code doc}; returns the job when neither this nor an earlier stage recorded a problem. */
     Optional<Job> bind(Mapping doc, Mark rootMark) {
-        JobFields.checkKeys(doc, "", JobFields.JOB, problems);
+        // extends and environments are gone by now; knowing them here makes 'environment' suggest 'environments'.
+        JobFields.checkKeys(doc, "", JobFields.FILE, problems);
         Job.Builder job = Job.builder();
         nonBlank(doc, "name", job::name);
         nonBlank(doc, "image", job::image);

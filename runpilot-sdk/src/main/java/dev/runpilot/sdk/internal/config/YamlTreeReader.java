@@ -94,9 +94,11 @@ final class YamlTreeReader {
             problems.add(new Mark(file, at.getLine() + 1, at.getColumn() + 1), "", describe(marked));
             return;
         }
+        String reason = fallback.startsWith("Expected a field name")
+                ? "keys must be plain text; complex keys such as ? [a, b] are not supported" : firstLine(fallback);
         int line = location != null && location.getLineNr() > 0 ? location.getLineNr() : 1;
         int column = location != null && location.getColumnNr() > 0 ? location.getColumnNr() : 1;
-        problems.add(new Mark(file, line, column), "", "invalid YAML: " + firstLine(fallback));
+        problems.add(new Mark(file, line, column), "", "invalid YAML: " + reason);
     }
 
     private static MarkedYAMLException findMarked(Throwable e) {
@@ -160,7 +162,8 @@ final class YamlTreeReader {
                 return resolveAlias(parser.getText(), mark, path);
             }
             String anchor = parser.getObjectId();
-            boolean forcedString = isForcedString(parser.getTypeId(), mark, path);
+            Object tag = parser.getTypeId();
+            boolean forcedString = isForcedString(tag, mark, path);
             long before = nodes;
             YamlNode node = switch (token) {
                 case START_OBJECT -> readMapping(parser, mark, depth, path);
@@ -172,7 +175,9 @@ final class YamlTreeReader {
                         parser.getText());
                 case VALUE_NULL -> forcedString ? new Scalar(mark, Kind.STRING, "") : new Scalar(mark, Kind.NULL, "");
                 default -> {
-                    problems.add(mark, path, "unsupported YAML value (" + token + ")");
+                    if (tag == null) {
+                        problems.add(mark, path, "unsupported YAML value (" + token + ")");
+                    }
                     yield new Scalar(mark, Kind.NULL, "");
                 }
             };
@@ -190,7 +195,9 @@ final class YamlTreeReader {
             if (STRING_TAG.equals(tag) || "!!str".equals(tag)) {
                 return true;
             }
-            String shown = String.valueOf(tag).replace("tag:yaml.org,2002:", "!!");
+            String name = String.valueOf(tag);
+            String shown = name.startsWith("tag:yaml.org,2002:") ? "!!" + name.substring(18)
+                    : name.startsWith("!") ? name : "!" + name;
             problems.add(mark, path, "YAML tag " + shown + " is not supported; remove it (quote a value to make it a"
                     + " string)");
             return false;
