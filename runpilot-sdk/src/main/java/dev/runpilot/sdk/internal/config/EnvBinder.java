@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds {@code env}, {@code env_file} and {@code secrets}.
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 final class EnvBinder {
     static final String DEFAULT_ENV_FILE = ".env";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Logger LOG = LoggerFactory.getLogger(EnvBinder.class);
 
     private final ValueReader values;
     private final Problems problems;
@@ -75,6 +78,7 @@ final class EnvBinder {
     }
 
     private List<DotEnvFile.Variable> read(Path file, Optional<Mark> referencedFrom) {
+        LOG.debug("Reading secrets from the env file {}", file);
         return files.read(file, referencedFrom, "env_file", problems)
                 .map(text -> List.copyOf(DotEnvFile.parse(file, text, problems).values()))
                 .orElse(List.of());

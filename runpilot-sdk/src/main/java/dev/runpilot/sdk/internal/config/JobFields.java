@@ -45,13 +45,14 @@ final class JobFields {
 
     static String unknownKeyMessage(String key, Collection<String> known, String path) {
         Optional<String> suggestion = suggest(key, known);
+        String shown = key.length() <= 40 ? key : key.substring(0, 37) + "...";
         if (suggestion.isPresent()) {
-            return "unknown key '" + key + "'; did you mean '" + suggestion.get() + "'?";
+            return "unknown key '" + shown + "'; did you mean '" + suggestion.get() + "'?";
         }
         if (known.size() <= 8) {
-            return "unknown key '" + key + "'; expected one of " + String.join(", ", known);
+            return "unknown key '" + shown + "'; expected one of " + String.join(", ", known);
         }
-        return "unknown key '" + key + "'" + (path.isEmpty() ? " (the fields are listed in docs/job-files.md)" : "");
+        return "unknown key '" + shown + "'" + (path.isEmpty() ? " (the fields are listed in docs/job-files.md)" : "");
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a job file into one merged document: the project defaults file, then the chain of files named by
@@ -21,6 +23,7 @@ import java.util.stream.Collectors;
  */
 final class JobFileResolver {
     static final int MAX_EXTENDS_DEPTH = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(JobFileResolver.class);
 
     private final LoaderSettings settings;
     private final ConfigFileReader files;
@@ -52,6 +55,7 @@ final class JobFileResolver {
         Mark rootMark = layers.get(layers.size() - 1).mark();
         Path defaults = directoryOf(file).resolve(JobFile.DEFAULTS_FILE_NAME);
         if (settings.projectDefaults() && Files.isRegularFile(defaults) && !canonical(defaults).equals(canonical(file))) {
+            LOG.debug("Applying the project defaults {} beneath {}", defaults, file);
             List<Mapping> defaultLayers = new ArrayList<>();
             if (!loadChain(defaults, Optional.empty(), new ArrayList<>(), defaultLayers)) {
                 return Optional.empty();
@@ -99,6 +103,7 @@ final class JobFileResolver {
                         + " file", base.get());
                 return false;
             }
+            LOG.debug("{} extends {}", file, scalar.text());
             chain.add(key);
             boolean loaded = loadChain(directoryOf(file).resolve(scalar.text()).normalize(),
                     Optional.of(scalar.mark()), chain, layers);
