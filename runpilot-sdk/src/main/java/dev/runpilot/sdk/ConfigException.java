@@ -17,6 +17,7 @@ import java.util.List;
  */
 public class ConfigException extends RunPilotException {
     private static final long serialVersionUID = 1L;
+    private static final int MESSAGE_LIMIT = 50;
 
     private final List<ConfigProblem> problems;
 
@@ -47,7 +48,10 @@ public class ConfigException extends RunPilotException {
         }
         StringBuilder text = new StringBuilder("Invalid job file ").append(file);
         text.append(problems.size() == 1 ? " (1 problem):" : " (" + problems.size() + " problems):");
-        problems.forEach(problem -> text.append("\n  ").append(problem));
+        problems.stream().limit(MESSAGE_LIMIT).forEach(problem -> text.append("\n  ").append(problem));
+        if (problems.size() > MESSAGE_LIMIT) {
+            text.append("\n  ... and ").append(problems.size() - MESSAGE_LIMIT).append(" more (see problems())");
+        }
         return text.toString();
     }
 }

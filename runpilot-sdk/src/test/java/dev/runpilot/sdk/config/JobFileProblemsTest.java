@@ -346,4 +346,19 @@ class JobFileProblemsTest {
         assertThat(problemsOf(dir, JobFile.loader())).singleElement()
                 .satisfies(p -> assertThat(p.message()).startsWith("not a regular file: "));
     }
+
+    @Test
+    void theMessageListsTheFirstFiftyProblemsAndProblemsHasThemAll() throws IOException {
+        StringBuilder yaml = new StringBuilder("entrypoint: run\n");
+        for (int i = 0; i < 60; i++) {
+            yaml.append("unknown_").append(i).append(": x\n");
+        }
+        Path file = write("many.yaml", yaml.toString());
+
+        ConfigException failure = catchThrowableOfType(ConfigException.class, () -> JobFile.loader().load(file));
+
+        assertThat(failure.problems()).hasSize(60);
+        assertThat(failure.getMessage()).startsWith("Invalid job file " + file + " (60 problems):")
+                .contains("unknown_49").doesNotContain("unknown_50").endsWith("... and 10 more (see problems())");
+    }
 }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * <p>Secret values are written only when asked for: otherwise {@code secrets} lists the names, whose
  * values then come from the env file or the environment when the file is loaded.
  */
-public final class JobYamlWriter {
+final class JobYamlWriter {
     private final StringBuilder out = new StringBuilder();
 
     private JobYamlWriter() {
@@ -32,7 +32,7 @@ public final class JobYamlWriter {
      * @param withSecretValues whether secret values are written (else only their names)
      * @return the YAML text
      */
-    public static String write(Job job, boolean withSecretValues) {
+    static String write(Job job, boolean withSecretValues) {
         return new JobYamlWriter().job(job, withSecretValues).out.toString();
     }
 

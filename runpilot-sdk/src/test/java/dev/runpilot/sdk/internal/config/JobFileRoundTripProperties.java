@@ -51,7 +51,7 @@ class JobFileRoundTripProperties {
 
     private static final LoaderSettings SETTINGS = new LoaderSettings(Optional.empty(), Map.of(), true, 1024 * 1024);
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void aJobWrittenAsYamlLoadsBackEqual(@ForAll("jobs") Job job) throws IOException {
         Path file = Files.writeString(dir.resolve("job.yaml"), JobYamlWriter.write(job, true));
 
