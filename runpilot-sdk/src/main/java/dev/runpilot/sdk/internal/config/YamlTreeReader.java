@@ -61,7 +61,7 @@ final class YamlTreeReader {
      */
     Optional<YamlNode> read(Path file, String text, Problems problems) {
         Session session = new Session(file, problems);
-        try (YAMLParser parser = (YAMLParser) factory.createParser(text)) {
+        try (YAMLParser parser = factory.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 problems.add(Mark.startOf(file), "", "the file is empty: expected a mapping of job fields such as"
