@@ -1,5 +1,6 @@
 package dev.runpilot.sdk;
 
+import dev.runpilot.sdk.config.JobFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,30 @@ public final class Job {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Loads a job from a job file ({@code runpilot.yaml}): the same immutable job {@link #builder()} makes.
+     * The format is described in {@code docs/job-files.md}; {@link JobFile#loader()} has the options.
+     *
+     * @param file the job file
+     * @return the job
+     * @throws ConfigException listing every problem in the file, each with its line and column
+     */
+    public static Job fromYaml(Path file) {
+        return JobFile.loader().load(file);
+    }
+
+    /**
+     * Loads a job from a job file with an environment's overlay applied (its {@code environments:} entry).
+     *
+     * @param file the job file
+     * @param environment the environment, such as {@code prod}; an unknown one is a problem
+     * @return the job
+     * @throws ConfigException listing every problem in the file, each with its line and column
+     */
+    public static Job fromYaml(Path file, String environment) {
+        return JobFile.loader().environment(environment).load(file);
     }
 
     /**
