@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * look at what the engine recorded, and the test images, built locally from the host's static busybox: nothing is
  * ever pulled from the internet.
  */
-public final class TestDocker implements ExtensionContext.Store.CloseableResource {
+public final class TestDocker implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     /** A busybox root file system; {@code CMD ["/bin/sh"]}. */
     public static final String BUSYBOX = "runpilot-test/busybox:1";
     /** Busybox with {@code ENTRYPOINT ["/bin/echo", "entrypoint-says"]} and {@code CMD ["default-cmd"]}. */

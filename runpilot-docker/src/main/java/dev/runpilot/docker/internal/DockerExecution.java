@@ -165,8 +165,10 @@ final class DockerExecution implements Execution {
                 cancelHealthPoll();
                 return;
             }
-            HealthState health = client.inspectContainerCmd(id).exec().getState().getHealth();
-            if (health == null || !"unhealthy".equals(health.getStatus())) {
+            InspectContainerResponse.ContainerState state = client.inspectContainerCmd(id).exec().getState();
+            HealthState health = state.getHealth();
+            // The engine also marks a container unhealthy when it stops; only a running one failed its checks.
+            if (health == null || !"unhealthy".equals(health.getStatus()) || !Boolean.TRUE.equals(state.getRunning())) {
                 return;
             }
             unhealthy = "health check failed " + health.getFailingStreak() + " time(s) in a row" + lastCheckOutput(health);
