@@ -108,6 +108,9 @@ final class OutputPump extends ResultCallback.Adapter<Frame> {
                 }
                 line.write(bytes, from, i - from);
                 from = i + 1;
+                while (line.size() > MAX_LINE) {
+                    cutLongLine();
+                }
                 if (b == '\r' || !lastWasCr || line.size() > 0) {
                     emit(line.toByteArray());
                 }
@@ -116,7 +119,7 @@ final class OutputPump extends ResultCallback.Adapter<Frame> {
             if (from < bytes.length) {
                 line.write(bytes, from, bytes.length - from);
                 lastWasCr = false;
-                while (line.size() >= MAX_LINE) {
+                while (line.size() > MAX_LINE) {
                     cutLongLine();
                 }
             }
