@@ -1,8 +1,8 @@
 # Docker engine and private-registry tools for RunPilot's tests. Sourced by scripts/test.sh.
 #
 # docker_service_start: installs what is missing (Debian packages docker.io, busybox-static,
-# docker-registry, apache2-utils), then starts dockerd on the default socket unless an engine
-# already answers there. A dockerd started here is recorded in DOCKERD_PID and stopped by
+# docker-registry and apache2-utils for the private-registry tests, podman for the Podman test),
+# then starts dockerd on the default socket unless an engine already answers there. A dockerd started here is recorded in DOCKERD_PID and stopped by
 # docker_service_stop (by that PID only); an engine that was already running is left alone.
 # Nothing here listens on a network address: dockerd serves its unix socket only, and runs with
 # --ip-forward=false --ip-masq=false so that containers cannot route off this machine.
@@ -16,6 +16,7 @@ docker_service_install() {
   command -v busybox >/dev/null || missing+=(busybox-static)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v podman >/dev/null || missing+=(podman)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "Docker tests need ${missing[*]}; run as root or install them (apt-get install -y ${missing[*]})" >&2
