@@ -223,6 +223,7 @@ final class DockerExecution implements Execution {
         }
         closeQuietly(statsStream);
         closeQuietly(waitStream);
+        closeQuietly(output);
         status = readExit();
         boolean failed = status.exitCode() != 0 || status.reason().isPresent();
         if (failed && keepOnFailure) {

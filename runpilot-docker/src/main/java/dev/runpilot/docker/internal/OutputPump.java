@@ -45,9 +45,10 @@ final class OutputPump extends ResultCallback.Adapter<Frame> {
 
     @Override
     public void onError(Throwable error) {
+        // Also what closing the stream looks like from the reading side; the container's exit status tells the rest.
         log.debug("Output stream ended with an error: {}", error.toString());
         finish();
-        super.onError(error);
+        closeQuietly(this);
     }
 
     @Override
@@ -67,6 +68,14 @@ final class OutputPump extends ResultCallback.Adapter<Frame> {
         finish();
         budget.close();
         return ended;
+    }
+
+    static void closeQuietly(java.io.Closeable stream) {
+        try {
+            stream.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("Closing a stream failed: {}", e.toString());
+        }
     }
 
     private void finish() {

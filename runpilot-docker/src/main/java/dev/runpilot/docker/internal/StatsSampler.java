@@ -72,6 +72,12 @@ final class StatsSampler extends ResultCallback.Adapter<Statistics> {
         }
     }
 
+    @Override
+    public void onError(Throwable error) {
+        // The stream ends with an error when the container is removed or the runtime closes; the samples so far stand.
+        OutputPump.closeQuietly(this);
+    }
+
     /** Records what was sampled since the last record, and stops listening. */
     synchronized void finish() {
         if (closed) {
