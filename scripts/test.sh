@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Runs RunPilot's whole test suite: builds every module and runs every test against real
-# processes. Services the tests need are started here, on 127.0.0.1 only, and stopped by PID on
-# exit (none yet beyond the JDK: the core SDK needs no external service).
+# processes and a real Docker engine. Services the tests need are started here, on 127.0.0.1 or a
+# unix socket only, and stopped by PID on exit:
+#   - dockerd (scripts/services/docker.sh): installed with apt-get when missing, started unless an
+#     engine already answers on the default socket (then it is used and left running).
+# The Docker tests start their own private registry (docker-registry) and Podman service, and stop
+# them by PID. With CI=true a missing engine fails those tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-started_pids=()
+# shellcheck source=services/docker.sh
+source scripts/services/docker.sh
+
 cleanup() {
-  for pid in "${started_pids[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
+  docker_service_stop
 }
 trap cleanup EXIT
 
 command -v java >/dev/null || { echo "Java 17 or newer is needed (java not on PATH)" >&2; exit 1; }
+
+docker_service_start
 
 ./mvnw -B -ntp verify "$@"

@@ -134,9 +134,11 @@ public interface RunPilotClient extends AutoCloseable {
         Builder compute(ComputeProvider provider);
 
         /**
-         * Chooses the container runtime by name.
+         * Chooses the container runtime by name. Default, and what {@code "auto"} asks for: the available runtime
+         * with the highest priority, which is {@code docker} when {@code dev.runpilot:runpilot-docker} is on the
+         * class path and a Docker engine answers, else {@code process}; the choice is logged once at INFO.
          *
-         * @param name such as {@code process} or {@code docker}
+         * @param name such as {@code process}, {@code docker} or {@code auto}
          * @return this builder
          */
         Builder runtime(String name);

@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * @param runId the run
  * @param attempt the attempt number, from 1
+ * @param agentId the id of the agent running the attempt; runtimes record it (a container label, say) so that
+ *                what an agent left behind can be traced back to it
  * @param job the job; its secrets are already part of {@code environment}
  * @param command the argument list to execute (an entrypoint is already wrapped in {@code sh -c})
  * @param environment the variables to add to the job's environment, secrets included
@@ -18,11 +20,12 @@ import java.util.Objects;
  * @param output receives every output line
  * @since 0.1.0
  */
-public record ExecutionRequest(String runId, int attempt, Job job, List<String> command,
+public record ExecutionRequest(String runId, int attempt, String agentId, Job job, List<String> command,
                                Map<String, String> environment, Path workDir, OutputListener output) {
     /** Checks and copies the values. */
     public ExecutionRequest {
         Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(job, "job");
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
@@ -33,7 +36,7 @@ public record ExecutionRequest(String runId, int attempt, Job job, List<String> 
     /** Leaves the environment's values out: they hold secrets. */
     @Override
     public String toString() {
-        return "ExecutionRequest{runId=" + runId + ", attempt=" + attempt + ", command=" + command
+        return "ExecutionRequest{runId=" + runId + ", attempt=" + attempt + ", agentId=" + agentId + ", command=" + command
                 + ", environment=" + environment.keySet() + ", workDir=" + workDir + '}';
     }
 }

@@ -121,8 +121,8 @@ final class AttemptRunner {
         List<String> command = job.entrypoint().map(line -> List.of("sh", "-c", line)).orElse(job.command());
         output.system("starting in " + workDir + (job.timeout().map(t -> " with a timeout of " + t).orElse("")));
         output.flush();
-        Execution execution = runtime.start(new ExecutionRequest(claim.runId(), claim.attempt(), job, command, environment,
-                workDir, output));
+        Execution execution = runtime.start(new ExecutionRequest(claim.runId(), claim.attempt(), settings.agentId(), job, command,
+                environment, workDir, output));
         Optional<ProcessHandle> process = execution.process();
         boolean running = attempts.markRunning(claim.runId(), claim.attempt(), settings.agentId(), execution.describe(),
                 process.map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty()),

@@ -34,6 +34,9 @@ public final class ProviderRegistry {
             "az", "dev.runpilot:runpilot-azure",
             "mem", "dev.runpilot:runpilot-sdk-testing");
 
+    /** The runtime name that asks for the automatic choice, as if no name were given. */
+    public static final String AUTO = "auto";
+
     private final ClassLoader classLoader;
 
     public ProviderRegistry(ClassLoader classLoader) {
@@ -54,13 +57,23 @@ public final class ProviderRegistry {
                 ComputeProviderFactory::priority, f -> "", "compute provider");
     }
 
+    /**
+     * Returns the runtime factory with this name; {@code null} or {@value #AUTO} picks the available one with the
+     * highest priority (docker when an engine answers, else process). An automatic choice is logged once at INFO.
+     */
     public ContainerRuntimeFactory runtime(String name) {
-        if (name != null) {
+        if (name != null && !name.equalsIgnoreCase(AUTO)) {
             return byName(load(ContainerRuntimeFactory.class), ContainerRuntimeFactory::name, name, "container runtime",
                     "runtime(ContainerRuntime)");
         }
-        return highestPriority(load(ContainerRuntimeFactory.class), ContainerRuntimeFactory::name,
+        List<ContainerRuntimeFactory> factories = load(ContainerRuntimeFactory.class);
+        ContainerRuntimeFactory chosen = highestPriority(factories, ContainerRuntimeFactory::name,
                 ContainerRuntimeFactory::priority, ContainerRuntimeFactory::unavailableReason, "container runtime");
+        if (name != null && factories.size() == 1) {
+            // highestPriority only logs a choice between several; "auto" asked for one, so it is told which.
+            log.info("Using container runtime '{}' (auto)", chosen.name());
+        }
+        return chosen;
     }
 
     /** Loads every factory of a type, logging and skipping those that fail to load. */

@@ -144,6 +144,16 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void autoMeansTheHighestPriorityAvailableRuntime() throws IOException {
+        ProviderRegistry registry = registryListing(UnavailableRuntimeFactory.class.getName(), BetaRuntimeFactory.class.getName(),
+                AlphaRuntimeFactory.class.getName());
+
+        assertThat(registry.runtime("auto")).isInstanceOf(AlphaRuntimeFactory.class);
+        assertThat(registry.runtime("AUTO")).isInstanceOf(AlphaRuntimeFactory.class);
+        assertThat(builtIn.runtime("auto")).isInstanceOf(ProcessRuntimeFactory.class);
+    }
+
+    @Test
     void unavailableRuntimeIsPassedOver() throws IOException {
         ProviderRegistry registry = registryListing(UnavailableRuntimeFactory.class.getName(), BetaRuntimeFactory.class.getName());
 
