@@ -56,6 +56,19 @@ class EndToEndTest {
     }
 
     @Test
+    void runtimeAutoRunsJobsWithoutAnImageAsHostProcesses() {
+        try (RunPilotClient client = RunPilot.client().inMemory().build()) {
+            Run run = client.submit(Job.builder().entrypoint("pwd").build());
+            RunResult result = run.await(Duration.ofMinutes(1)).orElseThrow();
+
+            assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(run.logs().read()).filteredOn(line -> line.stream() == LogStream.STDOUT).singleElement()
+                    .extracting(LogLine::text).asString().endsWith("/work/" + run.id() + "/1").doesNotStartWith("/workspace");
+            assertThat(run.events()).extracting(e -> e.message()).anyMatch(m -> m.startsWith("started (pid "));
+        }
+    }
+
+    @Test
     void aJobWithoutAnImageIsRefusedAtSubmit() {
         try (RunPilotClient client = RunPilot.client().inMemory().runtime("docker").build()) {
             assertThatThrownBy(() -> client.submit(Job.builder().entrypoint("true").build()))

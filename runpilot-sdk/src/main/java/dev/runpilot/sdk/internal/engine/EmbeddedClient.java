@@ -9,6 +9,8 @@ import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.internal.agent.AgentSettings;
 import dev.runpilot.sdk.internal.agent.LocalAgent;
+import dev.runpilot.sdk.internal.runtime.ImageRoutingRuntime;
+import dev.runpilot.sdk.internal.runtime.ProcessRuntime;
 import dev.runpilot.sdk.internal.spi.ProviderRegistry;
 import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Database;
@@ -95,8 +97,7 @@ public final class EmbeddedClient implements RunPilotClient {
                 storage = registry.storage(uri.getScheme()).create(uri, context);
                 opened.add(storage);
             }
-            ContainerRuntime runtime = options.runtime != null ? options.runtime
-                    : registry.runtime(options.runtimeName).create(context);
+            ContainerRuntime runtime = options.runtime != null ? options.runtime : resolveRuntime(registry, options.runtimeName, context);
             if (options.runtime == null) {
                 opened.add(runtime);
             }
@@ -118,6 +119,22 @@ public final class EmbeddedClient implements RunPilotClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * Resolves the runtime by name; with no name (or {@code auto}) the highest-priority available one,
+     * which, when it is a container runtime, takes the jobs with an image while the process runtime
+     * keeps the others.
+     */
+    private static ContainerRuntime resolveRuntime(ProviderRegistry registry, String name, ProviderContextImpl context) {
+        boolean automatic = name == null || name.equalsIgnoreCase(ProviderRegistry.AUTO);
+        ContainerRuntime chosen = registry.runtime(name).create(context);
+        if (!automatic || chosen.name().equals(ProcessRuntime.NAME)) {
+            return chosen;
+        }
+        ContainerRuntime routing = new ImageRoutingRuntime(chosen, registry.runtime(ProcessRuntime.NAME).create(context));
+        log.info("Jobs with an image run in container runtime '{}'; jobs without one run as host processes", chosen.name());
+        return routing;
     }
 
     private void start() {
