@@ -57,7 +57,7 @@ public final class IgnorePattern {
             text = text.substring(1);
         }
         boolean directoryOnly = false;
-        while (text.endsWith("/") && !text.endsWith("\\/")) {
+        while (text.endsWith("/") && !isEscaped(text, text.length() - 1)) {
             directoryOnly = true;
             text = text.substring(0, text.length() - 1);
         }

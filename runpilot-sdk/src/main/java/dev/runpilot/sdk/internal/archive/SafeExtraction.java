@@ -354,7 +354,7 @@ public final class SafeExtraction {
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof EOFException || message.contains("truncated") || message.contains("premature end")) {
                 return new ArchiveException(Reason.TRUNCATED, where + " ends early; it was cut short in transfer or"
-                        + " storage (" + e.getMessage() + ")", e);
+                        + " storage" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
             }
         }
         if (e instanceof java.nio.file.FileSystemException) {
