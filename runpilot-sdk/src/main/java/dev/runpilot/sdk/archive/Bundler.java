@@ -81,7 +81,8 @@ public final class Bundler {
      * is complete; on failure nothing is left behind.
      *
      * @param sourceDir the root of the tree
-     * @param outputFile where to write the bundle; its directory is created if missing
+     * @param outputFile where to write the bundle, outside the source tree (or ignored by it, or the
+     *     next bundle would contain this one); its directory is created if missing
      * @return the bundle, with its content address and manifest
      * @throws ArchiveException with {@link Reason#TOO_LARGE} (naming the five largest files) if the
      *     files exceed the size limit, {@link Reason#LINK_ESCAPE} for a link leaving the tree,

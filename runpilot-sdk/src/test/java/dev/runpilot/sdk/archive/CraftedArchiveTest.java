@@ -172,6 +172,14 @@ class CraftedArchiveTest {
     }
 
     @Test
+    void garbageAfterTheGzipStreamIsRefused() throws IOException {
+        byte[] archive = realBundle(Bundler.builder().build());
+        byte[] extended = Arrays.copyOf(archive, archive.length + 16);
+        Arrays.fill(extended, archive.length, extended.length, (byte) 'x');
+        assertThat(refused(extended)).isEqualTo(Reason.CORRUPT);
+    }
+
+    @Test
     void truncatedArchiveIsRefused() throws IOException {
         byte[] archive = realBundle(Bundler.builder().build());
         for (int length : new int[] {archive.length - 1, archive.length - 8, archive.length / 2, 30}) {
