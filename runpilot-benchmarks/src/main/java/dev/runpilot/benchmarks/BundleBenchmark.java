@@ -62,6 +62,8 @@ public final class BundleBenchmark {
             plain.bundle(tree, work.resolve("warm.tar.gz"));
             tarCzf(tree, work.resolve("warm-tar.tar.gz"));
 
+            List<Double> tarCpu = new ArrayList<>();
+            List<Double> plainCpu = new ArrayList<>();
             List<Double> tarTimes = new ArrayList<>();
             List<Double> plainTimes = new ArrayList<>();
             List<Double> signedTimes = new ArrayList<>();
@@ -73,15 +75,17 @@ public final class BundleBenchmark {
             long bundleSize = 0;
             for (int round = 0; round < rounds; round++) {
                 long t0 = System.nanoTime();
-                tarCzf(tree, work.resolve("tar.tar.gz"));
+                tarCpu.add(tarCzf(tree, work.resolve("tar.tar.gz")));
                 tarTimes.add(seconds(t0));
                 tarSize = Files.size(work.resolve("tar.tar.gz"));
 
                 long[] hashing = new long[2];
                 Bundler timed = plain.toBuilder().progress(p -> stamp(p, hashing)).build();
                 t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 Bundle bundle = timed.bundle(tree, work.resolve("plain-" + round + ".tar.gz"));
                 plainTimes.add(seconds(t0));
+                plainCpu.add((processCpuNanos() - cpu0) / 1e9);
                 hashingShares.add((hashing[1] - hashing[0]) / 1e9 / plainTimes.get(plainTimes.size() - 1));
                 plainShas.add(bundle.sha256());
                 bundleSize = bundle.size();
@@ -112,6 +116,8 @@ public final class BundleBenchmark {
             System.out.printf(Locale.ROOT, "signed vs unsigned: median %+.1f%%, best %+.1f%%%n",
                     100 * (median(signedTimes) - median(plainTimes)) / median(plainTimes),
                     100 * (min(signedTimes) - min(plainTimes)) / min(plainTimes));
+            System.out.printf(Locale.ROOT, "CPU seconds (median): tar czf %.2f (tar + gzip), Bundler unsigned %.2f"
+                    + " (whole JVM, all threads)%n", median(tarCpu), median(plainCpu));
             System.out.println("byte-identical across runs: unsigned " + (plainShas.stream().distinct().count() == 1)
                     + ", signed " + (signedShas.stream().distinct().count() == 1) + " (" + plainShas.get(0) + ")");
             System.out.println("runs (s): tar " + tarTimes + ", unsigned " + plainTimes + ", signed " + signedTimes
@@ -132,13 +138,26 @@ public final class BundleBenchmark {
         }
     }
 
-    private static void tarCzf(Path tree, Path output) throws IOException, InterruptedException {
-        Process tar = new ProcessBuilder("tar", "czf", output.toString(), "-C", tree.toString(), ".")
-                .redirectErrorStream(true).start();
+    /** Runs {@code tar czf} and returns the CPU seconds it and gzip used, from bash's {@code times}. */
+    private static double tarCzf(Path tree, Path output) throws IOException, InterruptedException {
+        Process tar = new ProcessBuilder("bash", "-c", "tar czf \"$0\" -C \"$1\" . && times", output.toString(),
+                tree.toString()).redirectErrorStream(true).start();
         String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (tar.waitFor() != 0) {
             throw new IllegalStateException("tar czf failed: " + out);
         }
+        String[] lines = out.strip().split("\n");
+        double cpu = 0;
+        for (String time : lines[lines.length - 1].trim().split("\\s+")) { // children's user and system time
+            String[] minutes = time.replace("s", "").split("m");
+            cpu += Integer.parseInt(minutes[0]) * 60 + Double.parseDouble(minutes[1]);
+        }
+        return cpu;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Writes a deterministic tree: 5,000 source-like files (~40 MB) and 8 binaries of 20 MB. */

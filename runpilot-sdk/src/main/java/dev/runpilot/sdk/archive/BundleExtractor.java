@@ -206,7 +206,7 @@ public final class BundleExtractor {
          * @throws IllegalArgumentException if {@code ratio} is below 1
          */
         public Builder maxCompressionRatio(int ratio) {
-            this.maxCompressionRatio = (int) positive(ratio, "maxCompressionRatio");
+            this.maxCompressionRatio = positive(ratio, "maxCompressionRatio");
             return this;
         }
 

@@ -106,7 +106,8 @@ public final class SafeExtraction {
                 throw new ArchiveException(Reason.CORRUPT, where + " is neither a gzip stream nor an encrypted"
                         + " RunPilot bundle");
             }
-            uncompressed = new MeteredInputStream(new GzipCompressorInputStream(gzip, true), limit ->
+            uncompressed = new MeteredInputStream(GzipCompressorInputStream.builder().setInputStream(gzip)
+                    .setDecompressConcatenated(true).get(), limit ->
                     new ArchiveException(Reason.TOO_LARGE, where + " expands to more than " + limit
                             + " bytes of tar data, more than its manifest declares"));
             uncompressed.limit(BundleFormat.MAX_MANIFEST_BYTES + 64L * 1024);
