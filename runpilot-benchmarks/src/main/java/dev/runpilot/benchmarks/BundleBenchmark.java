@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * ~200 MB tree of small source files and large binaries. Prints throughput, the ratio, whether two
  * bundles are byte-identical, and what hashing and signing cost.
  *
- * <p>Run: {@code ./mvnw -B -q install -DskipTests -Dmaven.javadoc.skip=true && ./mvnw -B -q -pl
- * runpilot-benchmarks exec:java -Dexec.mainClass=dev.runpilot.benchmarks.BundleBenchmark}
- * (optional argument: rounds, default 5). The tree and outputs live in
+ * <p>Run: {@code ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true}
+ * then {@code java -cp runpilot-benchmarks/target/benchmarks.jar dev.runpilot.benchmarks.BundleBenchmark [rounds]}
+ * (rounds default 5). The tree and outputs live in
  * {@code /dev/shm} when it exists, so that disk write-back adds no noise..
  */
 public final class BundleBenchmark {
@@ -54,6 +54,7 @@ public final class BundleBenchmark {
             System.out.printf(Locale.ROOT, "tree: %d files, %.1f MB in %s; %d processors; Java %s; %d rounds%n", files,
                     treeBytes / 1e6, work, Runtime.getRuntime().availableProcessors(), Runtime.version(), rounds);
 
+            System.out.println("load average before: " + loadAverage());
             SigningKey key = SigningKey.generate();
             Bundler plain = Bundler.builder().build();
             Bundler signed = Bundler.builder().signer(key).build();
@@ -120,6 +121,7 @@ public final class BundleBenchmark {
                     + " (whole JVM, all threads)%n", median(tarCpu), median(plainCpu));
             System.out.println("byte-identical across runs: unsigned " + (plainShas.stream().distinct().count() == 1)
                     + ", signed " + (signedShas.stream().distinct().count() == 1) + " (" + plainShas.get(0) + ")");
+            System.out.println("load average after: " + loadAverage());
             System.out.println("runs (s): tar " + tarTimes + ", unsigned " + plainTimes + ", signed " + signedTimes
                     + ", 1 thread " + oneThreadTimes);
         } finally {
@@ -153,6 +155,14 @@ public final class BundleBenchmark {
             cpu += Integer.parseInt(minutes[0]) * 60 + Double.parseDouble(minutes[1]);
         }
         return cpu;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static long processCpuNanos() {
