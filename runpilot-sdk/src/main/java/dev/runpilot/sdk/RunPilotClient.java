@@ -1,5 +1,9 @@
 package dev.runpilot.sdk;
 
+import dev.runpilot.sdk.archive.EncryptionKey;
+import dev.runpilot.sdk.archive.ProgressListener;
+import dev.runpilot.sdk.archive.SigningKey;
+import dev.runpilot.sdk.archive.TrustedKeys;
 import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
@@ -176,6 +180,41 @@ public interface RunPilotClient extends AutoCloseable {
          * @return this builder
          */
         Builder gracePeriod(Duration grace);
+
+        /**
+         * Signs the source bundles of jobs with a {@link Job#source() source} with this key. Default: unsigned.
+         *
+         * @param key an Ed25519 key, such as {@code SigningKey.load(path)}
+         * @return this builder
+         */
+        Builder signingKey(SigningKey key);
+
+        /**
+         * Makes this client's local agents run only source bundles signed by one of these keys: an
+         * unsigned, tampered or foreign bundle fails its run with reason {@code signature_rejected}
+         * before a byte is extracted. Default: signatures are checked when present, not required.
+         *
+         * @param keys the trusted public keys, such as {@code TrustedKeys.load(dir)}
+         * @return this builder
+         */
+        Builder trustedKeys(TrustedKeys keys);
+
+        /**
+         * Encrypts source bundles with this key (AES-256-GCM) before they reach storage, and lets this
+         * client's local agents decrypt them. Default: not encrypted.
+         *
+         * @param key the key, such as {@code EncryptionKey.fromEnvironment("RUNPILOT_ENCRYPTION_KEY")}
+         * @return this builder
+         */
+        Builder encryptionKey(EncryptionKey key);
+
+        /**
+         * Receives progress while source bundles are built and uploaded. Default: none.
+         *
+         * @param listener the listener, called on the submitting thread
+         * @return this builder
+         */
+        Builder progress(ProgressListener listener);
 
         /**
          * Sets the class loader that providers are found with. Default: the thread's context class

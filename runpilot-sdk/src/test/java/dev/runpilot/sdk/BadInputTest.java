@@ -94,10 +94,10 @@ class BadInputTest {
     @Test
     void fieldsOfLaterFeaturesAreRefusedWithTheFieldNamed() {
         try (RunPilotClient client = RunPilot.client().inMemory().workers(0).build()) {
-            assertThatThrownBy(() -> client.submit(shell("src", "true").source(dir).artifacts("out/*.pt").build()))
+            assertThatThrownBy(() -> client.submit(shell("out", "true").artifacts("out/*.pt").resourceClass("gpu-large").build()))
                     .isInstanceOf(InvalidJobException.class)
-                    .hasMessageContaining("source:")
-                    .hasMessageContaining("artifacts:");
+                    .hasMessageContaining("artifacts:")
+                    .hasMessageContaining("resourceClass 'gpu-large'");
             assertThatThrownBy(() -> client.submit(shell("gpu", "true").gpu(GpuRequest.of(1)).build()))
                     .hasMessageContaining("gpu:");
         }
@@ -138,5 +138,16 @@ class BadInputTest {
         assertThatThrownBy(() -> client.submit(shell("late", "true").build()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void aSourceThatIsNotADirectoryIsRefusedAtSubmit() {
+        try (RunPilotClient client = RunPilot.client().inMemory().workers(0).build()) {
+            assertThatThrownBy(() -> client.submit(shell("src", "true").source(dir.resolve("missing")).build()))
+                    .isInstanceOf(InvalidJobException.class)
+                    .hasMessageContaining("source " + dir.resolve("missing"))
+                    .hasMessageContaining("is not a directory");
+            assertThat(client.list().runs()).isEmpty();
+        }
     }
 }

@@ -43,15 +43,17 @@ final class AttemptRunner {
     private final ContainerRuntime runtime;
     private final AttemptStore attempts;
     private final OutputStore outputs;
+    private final SourceFetcher sources;
     private final StorageBackend storage;
     private final Clock clock;
 
     AttemptRunner(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
-                  StorageBackend storage, Clock clock) {
+                  SourceFetcher sources, StorageBackend storage, Clock clock) {
         this.settings = settings;
         this.runtime = runtime;
         this.attempts = attempts;
         this.outputs = outputs;
+        this.sources = sources;
         this.storage = storage;
         this.clock = clock;
     }
@@ -115,6 +117,12 @@ final class AttemptRunner {
         } catch (IOException e) {
             return AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
                     "cannot create work directory " + workDir + ": " + e.getMessage());
+        }
+        if (claim.source().isPresent()) {
+            Optional<AttemptEnd> refused = sources.fetch(claim.source().get(), workDir, output);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
         }
         Map<String, String> environment = new HashMap<>(job.env());
         environment.putAll(job.secrets());

@@ -1,5 +1,6 @@
 package dev.runpilot.sdk.internal.agent;
 
+import dev.runpilot.sdk.archive.BundleExtractor;
 import dev.runpilot.sdk.internal.engine.ChangeSignal;
 import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Claim;
@@ -36,11 +37,11 @@ public final class LocalAgent implements AgentHandle {
     private Thread heartbeat;
 
     public LocalAgent(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
-                      StorageBackend storage, ChangeSignal signal, Clock clock) {
+                      StorageBackend storage, BundleExtractor extractor, ChangeSignal signal, Clock clock) {
         this.settings = settings;
         this.attempts = attempts;
         this.signal = signal;
-        this.runner = new AttemptRunner(settings, runtime, attempts, outputs, storage, clock);
+        this.runner = new AttemptRunner(settings, runtime, attempts, outputs, new SourceFetcher(storage, extractor), storage, clock);
     }
 
     /** Starts the worker and heartbeat threads. */

@@ -16,6 +16,7 @@ import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Database;
 import dev.runpilot.sdk.internal.store.OutputStore;
 import dev.runpilot.sdk.internal.store.RunStore;
+import dev.runpilot.sdk.internal.store.SourceRef;
 import dev.runpilot.sdk.spi.AgentHandle;
 import dev.runpilot.sdk.spi.ComputeContext;
 import dev.runpilot.sdk.spi.ComputeProvider;
@@ -60,6 +61,7 @@ public final class EmbeddedClient implements RunPilotClient {
     private final List<LocalAgent> localAgents = new CopyOnWriteArrayList<>();
     private final String host = hostName();
     private final EmbeddedClientBuilder options;
+    private final SourceUploader sources;
     private Scheduler scheduler;
     private volatile boolean closed;
 
@@ -78,6 +80,8 @@ public final class EmbeddedClient implements RunPilotClient {
         this.runtime = runtime;
         this.ownsRuntime = ownsRuntime;
         this.compute = compute;
+        this.sources = new SourceUploader(storage, home.resolve("tmp"), Optional.ofNullable(options.signingKey),
+                Optional.ofNullable(options.encryptionKey), options.progress);
     }
 
     static EmbeddedClient open(EmbeddedClientBuilder options) {
@@ -155,7 +159,8 @@ public final class EmbeddedClient implements RunPilotClient {
         if (!problems.isEmpty()) {
             throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
         }
-        String id = runs.submit(job);
+        Optional<SourceRef> source = job.source().map(dir -> sources.upload(job));
+        String id = runs.submit(job, source);
         signal.changed();
         return new EmbeddedRun(this, id);
     }
@@ -163,11 +168,6 @@ public final class EmbeddedClient implements RunPilotClient {
     /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
     private static List<String> unsupportedByEngine(Job job) {
         List<String> problems = new ArrayList<>();
-        job.source().ifPresent(s -> problems.add("source: shipping a source bundle is not supported by this SDK version yet;"
-                + " point the command at files on the agent's host instead"));
-        if (!job.ignore().isEmpty()) {
-            problems.add("ignore: ignore patterns apply to source bundles, which this SDK version does not support yet");
-        }
         if (!job.artifacts().isEmpty()) {
             problems.add("artifacts: collecting artifacts is not supported by this SDK version yet; write outputs to"
                     + " $RUNPILOT_WORK_DIR or an absolute path");
@@ -307,7 +307,8 @@ public final class EmbeddedClient implements RunPilotClient {
             ThreadLocalRandom.current().nextBytes(random);
             String agentId = "local-" + host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
             AgentSettings settings = new AgentSettings(agentId, host, slots, options.lease, options.grace, home.resolve("work"));
-            LocalAgent agent = new LocalAgent(settings, runtime, attempts, outputs, storage, signal, Clock.systemUTC()).start();
+            LocalAgent agent = new LocalAgent(settings, runtime, attempts, outputs, storage, options.extractor(), signal,
+                    Clock.systemUTC()).start();
             localAgents.add(agent);
             return agent;
         }

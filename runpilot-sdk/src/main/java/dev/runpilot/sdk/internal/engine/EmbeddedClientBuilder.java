@@ -2,6 +2,11 @@ package dev.runpilot.sdk.internal.engine;
 
 import dev.runpilot.sdk.ControlPlaneException;
 import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.archive.BundleExtractor;
+import dev.runpilot.sdk.archive.EncryptionKey;
+import dev.runpilot.sdk.archive.ProgressListener;
+import dev.runpilot.sdk.archive.SigningKey;
+import dev.runpilot.sdk.archive.TrustedKeys;
 import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
@@ -29,6 +34,10 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     Duration lease = DEFAULT_LEASE;
     Duration grace = DEFAULT_GRACE;
     ClassLoader classLoader;
+    SigningKey signingKey;
+    TrustedKeys trustedKeys;
+    EncryptionKey encryptionKey;
+    ProgressListener progress = ProgressListener.none();
 
     @Override
     public RunPilotClient.Builder home(Path home) {
@@ -107,6 +116,42 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
         }
         this.grace = grace;
         return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder signingKey(SigningKey key) {
+        this.signingKey = Objects.requireNonNull(key, "key");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder trustedKeys(TrustedKeys keys) {
+        this.trustedKeys = Objects.requireNonNull(keys, "keys");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder encryptionKey(EncryptionKey key) {
+        this.encryptionKey = Objects.requireNonNull(key, "key");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder progress(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** The extractor local agents verify and unpack source bundles with. */
+    BundleExtractor extractor() {
+        BundleExtractor.Builder extractor = BundleExtractor.builder().requireSignature(trustedKeys != null);
+        if (trustedKeys != null) {
+            extractor.trustedKeys(trustedKeys);
+        }
+        if (encryptionKey != null) {
+            extractor.decryptionKey(encryptionKey);
+        }
+        return extractor.build();
     }
 
     @Override

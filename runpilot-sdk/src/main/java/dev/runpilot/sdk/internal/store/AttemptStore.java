@@ -55,9 +55,10 @@ public final class AttemptStore {
             long now = clock.millis();
             String runId;
             String jobJson;
+            String sourceJson;
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, job_json, attempts FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
+                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
                             + " ORDER BY priority DESC, seq LIMIT 1")) {
                 p.setLong(1, now);
                 try (ResultSet rs = p.executeQuery()) {
@@ -67,6 +68,7 @@ public final class AttemptStore {
                     runId = rs.getString(1);
                     jobJson = rs.getString(2);
                     attempt = rs.getInt(3) + 1;
+                    sourceJson = rs.getString(4);
                 }
             }
             try (PreparedStatement p = c.prepareStatement(
@@ -89,7 +91,8 @@ public final class AttemptStore {
                 p.executeUpdate();
             }
             RunLifecycle.move(c, runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId, now);
-            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets(c, runId))));
+            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets(c, runId)),
+                    Optional.ofNullable(sourceJson).map(SourceRef::fromJson)));
         });
     }
 

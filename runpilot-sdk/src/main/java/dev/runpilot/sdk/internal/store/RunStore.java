@@ -49,6 +49,11 @@ public final class RunStore {
      * @throws InvalidJobException if a dependency names no known run
      */
     public String submit(Job job) {
+        return submit(job, Optional.empty());
+    }
+
+    /** Like {@link #submit(Job)}, for a job whose source bundle is already in storage. */
+    public String submit(Job job, Optional<SourceRef> source) {
         String id = newRunId(clock.millis());
         db.write(c -> {
             long now = clock.millis();
@@ -65,8 +70,8 @@ public final class RunStore {
             }
             RunStatus initial = deps.isEmpty() ? RunStatus.QUEUED : RunStatus.PENDING;
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO runs (id, name, status, priority, job_json, created_at, updated_at, message)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO runs (id, name, status, priority, job_json, created_at, updated_at, message, source_json)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, id);
                 p.setString(2, job.name());
                 p.setString(3, initial.name());
@@ -75,6 +80,7 @@ public final class RunStore {
                 p.setLong(6, now);
                 p.setLong(7, now);
                 p.setString(8, "submitted");
+                p.setString(9, source.map(SourceRef::toJson).orElse(null));
                 p.executeUpdate();
             }
             for (Map.Entry<String, String> label : job.labels().entrySet()) {
