@@ -108,7 +108,9 @@ final class DockerContainerRuntime implements DockerRuntime {
         String id = create(request, image, name);
         try {
             OutputPump output = new OutputPump(new LogBudget(settings.logLimit(), settings.logTailBytes(), request.output()));
-            client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true).exec(output);
+            // Attached before start, so the stream sees every byte; asking for past logs too makes the engine replay them
+            // when the container exits quickly, delivering its output twice.
+            client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(output);
             if (!output.awaitStarted(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new RunPilotException("The engine did not open the output stream of container " + name + " within "
                         + ATTACH_TIMEOUT_SECONDS + " s");
