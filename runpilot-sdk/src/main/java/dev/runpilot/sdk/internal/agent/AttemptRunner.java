@@ -46,9 +46,10 @@ final class AttemptRunner {
     private final SourceFetcher sources;
     private final StorageBackend storage;
     private final Clock clock;
+    private final Runnable reported;
 
     AttemptRunner(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
-                  SourceFetcher sources, StorageBackend storage, Clock clock) {
+                  SourceFetcher sources, StorageBackend storage, Clock clock, Runnable reported) {
         this.settings = settings;
         this.runtime = runtime;
         this.attempts = attempts;
@@ -56,6 +57,7 @@ final class AttemptRunner {
         this.sources = sources;
         this.storage = storage;
         this.clock = clock;
+        this.reported = reported;
     }
 
     void run(Claim claim, ActiveAttempt active) throws InterruptedException {
@@ -73,6 +75,7 @@ final class AttemptRunner {
         if (end == null) {
             output.system("the lease on this run was lost; another agent may run it");
             output.flush();
+            reported.run();
             return;
         }
         output.system("attempt " + claim.attempt() + " ended: " + end.message());
@@ -80,6 +83,7 @@ final class AttemptRunner {
         output.flush();
         removeIfEmpty(workDir(claim));
         Optional<RunStatus> status = attempts.finish(claim.runId(), claim.attempt(), settings.agentId(), end);
+        reported.run();
         log.debug("Run {} attempt {} reported: {}", claim.runId(), claim.attempt(), status.map(Enum::name).orElse("lease lost"));
         // The storage copy is an archive of what the control plane already holds, so it comes off the critical path.
         saveLog(claim);
@@ -128,7 +132,6 @@ final class AttemptRunner {
         environment.putAll(job.secrets());
         List<String> command = job.entrypoint().map(line -> List.of("sh", "-c", line)).orElse(job.command());
         output.system("starting in " + workDir + (job.timeout().map(t -> " with a timeout of " + t).orElse("")));
-        output.flush();
         Execution execution = runtime.start(new ExecutionRequest(claim.runId(), claim.attempt(), settings.agentId(), job, command,
                 environment, workDir, output));
         Optional<ProcessHandle> process = execution.process();

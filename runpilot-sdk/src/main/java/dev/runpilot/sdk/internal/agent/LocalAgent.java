@@ -41,7 +41,8 @@ public final class LocalAgent implements AgentHandle {
         this.settings = settings;
         this.attempts = attempts;
         this.signal = signal;
-        this.runner = new AttemptRunner(settings, runtime, attempts, outputs, new SourceFetcher(storage, extractor), storage, clock);
+        this.runner = new AttemptRunner(settings, runtime, attempts, outputs, new SourceFetcher(storage, extractor), storage, clock,
+                signal::changed);
     }
 
     /** Starts the worker and heartbeat threads. */
@@ -102,7 +103,6 @@ public final class LocalAgent implements AgentHandle {
             runner.run(claim, attempt);
         } finally {
             active.remove(claim.runId());
-            signal.changed();
         }
     }
 
