@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,21 +47,17 @@ class PodmanTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("podman.log").toFile());
         builder.environment().put("CONTAINERS_CONF", dir.resolve("containers.conf").toString());
         service = builder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (DockerClient client = TestDocker.open(socket)) {
-                if (Files.exists(dir.resolve("podman.sock"))) {
-                    client.pingCmd().exec();
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the service is still starting
-            }
-            if (!service.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("podman system service did not answer on " + socket + ": "
-                        + Files.readString(dir.resolve("podman.log")));
-            }
-            Thread.sleep(100);
+        Path log = dir.resolve("podman.log");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!service.isAlive()) {
+                            throw new AssertionError("podman system service exited: " + Files.readString(log));
+                        }
+                        return Files.exists(dir.resolve("podman.sock")) && answers(socket);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("podman system service did not answer on " + socket + ": " + Files.readString(log), e);
         }
     }
 
@@ -98,6 +96,15 @@ class PodmanTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new AssertionError(command + " failed: " + output);
+        }
+    }
+
+    private static boolean answers(String socket) {
+        try (DockerClient client = TestDocker.open(socket)) {
+            client.pingCmd().exec();
+            return true;
+        } catch (RuntimeException | java.io.IOException notYet) {
+            return false;
         }
     }
 }

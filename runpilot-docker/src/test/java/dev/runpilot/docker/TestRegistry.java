@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A private registry on 127.0.0.1: Debian's docker-registry (distribution 2.8) with htpasswd authentication, started
@@ -107,28 +109,31 @@ public final class TestRegistry implements AutoCloseable {
         return remote + ":" + tag;
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + address() + "/v2/").toURL().openConnection();
-                connection.setConnectTimeout(500);
-                connection.setReadTimeout(1000);
-                int status = connection.getResponseCode();
-                connection.disconnect();
-                if (status == 401 || status == 200) {
-                    return;
+    private void awaitReady() throws IOException {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
+                return answers();
+            });
+        } catch (ConditionTimeoutException e) {
+            close();
+            throw new AssertionError("docker-registry did not answer on " + address() + " within 20 s", e);
         }
-        close();
-        throw new AssertionError("docker-registry did not answer on " + address() + " within 20 s");
+    }
+
+    private boolean answers() {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + address() + "/v2/").toURL().openConnection();
+            connection.setConnectTimeout(500);
+            connection.setReadTimeout(1000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            return status == 401 || status == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static int freePort() throws IOException {
