@@ -1,10 +1,12 @@
 package dev.runpilot.sdk;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * A snapshot of a run's state, as listed by {@link RunPilotClient#list(RunQuery)}.
@@ -30,7 +32,7 @@ public record RunInfo(String id, String name, RunStatus status, int priority, Ma
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
-        labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+        labels = Collections.unmodifiableMap(new TreeMap<>(labels));
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(finishedAt, "finishedAt");

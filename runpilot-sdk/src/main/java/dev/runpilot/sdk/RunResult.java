@@ -1,11 +1,13 @@
 package dev.runpilot.sdk;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * How a finished run ended.
@@ -30,7 +32,7 @@ public record RunResult(String runId, RunStatus status, OptionalInt exitCode, Op
         Objects.requireNonNull(message, "message");
         attempts = List.copyOf(attempts);
         Objects.requireNonNull(duration, "duration");
-        metrics = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
+        metrics = Collections.unmodifiableMap(new TreeMap<>(metrics));
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.runpilot.sdk;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 
 /**
  * The child JVM of {@link CrashRecoveryTest}: opens an engine on a home, finishes some runs, leaves
@@ -32,12 +34,11 @@ public final class CrashingEngine {
         Run downstream = client.submit(Job.builder().name("downstream")
                 .entrypoint("echo $RUNPILOT_RUN_ID >> " + scratch.resolve("executions")).dependsOn(resumable).build());
         ids.append(' ').append(resumable.id()).append(' ').append(fragile.id()).append(' ').append(downstream.id());
-        while (resumable.status() != RunStatus.RUNNING || fragile.status() != RunStatus.RUNNING) {
-            Thread.sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> resumable.status() == RunStatus.RUNNING && fragile.status() == RunStatus.RUNNING);
         System.out.println(ids);
         System.out.println("READY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new CountDownLatch(1).await();   // until the test kills this JVM with SIGKILL
     }
 }

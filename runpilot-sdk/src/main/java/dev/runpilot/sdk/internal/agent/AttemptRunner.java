@@ -205,11 +205,9 @@ final class AttemptRunner {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 long after = 0;
                 List<LogLine> page;
-                while (!(page = outputs.logs(claim.runId(), after, 5000)).isEmpty()) {
+                while (!(page = outputs.attemptLogs(claim.runId(), claim.attempt(), after, 5000)).isEmpty()) {
                     for (LogLine line : page) {
-                        if (line.attempt() == claim.attempt()) {
-                            out.write(line.time() + " " + line.stream() + " " + line.text() + "\n");
-                        }
+                        out.write(line.time() + " " + line.stream() + " " + line.text() + "\n");
                         after = line.sequence();
                     }
                 }

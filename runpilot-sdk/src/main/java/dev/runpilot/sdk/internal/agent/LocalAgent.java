@@ -121,8 +121,7 @@ public final class LocalAgent implements AgentHandle {
                     lastRenewal = System.nanoTime();
                     attempts.heartbeat(settings.agentId(), held, settings.lease()).forEach(this::apply);
                 } else {
-                    held.keySet().stream().filter(attempts::isCancelRequested)
-                            .forEach(runId -> apply(runId, LeaseState.CANCEL_REQUESTED));
+                    attempts.cancelRequested(held.keySet()).forEach(runId -> apply(runId, LeaseState.CANCEL_REQUESTED));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

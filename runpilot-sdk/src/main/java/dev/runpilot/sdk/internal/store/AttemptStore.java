@@ -10,12 +10,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -151,6 +155,30 @@ public final class AttemptStore {
         return db.read(c -> cancelRequested(c, runId));
     }
 
+    /** Returns which of these runs have had cancel requested, in one read. */
+    public Set<String> cancelRequested(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Set.of();
+        }
+        return db.read(c -> {
+            Set<String> result = new HashSet<>();
+            String marks = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id FROM runs WHERE cancel_requested = 1 AND id IN (" + marks + ")")) {
+                int i = 1;
+                for (String id : runIds) {
+                    p.setString(i++, id);
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(rs.getString(1));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     /**
      * Records how an attempt ended and moves the run on: SUCCEEDED, CANCELLED, queued again under
      * its retry policy, or FAILED / TIMED_OUT. Returns the run's new status, or empty if the agent no
@@ -171,6 +199,20 @@ public final class AttemptStore {
      * requested). Returns the attempts taken back, so that processes they left can be stopped.
      */
     public List<OrphanedAttempt> expireLeases() {
+        // Called on every scheduler tick by every client on the home: a plain read first, so that the
+        // common case (nothing lapsed) never takes the write lock away from agents and submitters.
+        boolean anyLapsed = db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM runs WHERE status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')"
+                    + " AND lease_expires_at < ? LIMIT 1")) {
+                p.setLong(1, clock.millis());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (!anyLapsed) {
+            return List.of();
+        }
         return db.write(c -> {
             long now = clock.millis();
             List<OrphanedAttempt> expired = new ArrayList<>();

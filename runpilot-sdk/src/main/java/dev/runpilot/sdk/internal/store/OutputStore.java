@@ -81,6 +81,20 @@ public final class OutputStore {
         });
     }
 
+    /** Like {@link #logs(String, long, int)}, for the lines of one attempt only. */
+    public List<LogLine> attemptLogs(String runId, int attempt, long afterSequence, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT seq, attempt, at, stream, text FROM log_lines"
+                    + " WHERE run_id = ? AND attempt = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                p.setLong(3, afterSequence);
+                p.setInt(4, limit);
+                return lines(p);
+            }
+        });
+    }
+
     public List<LogLine> tail(String runId, int count) {
         return db.read(c -> {
             try (PreparedStatement p = c.prepareStatement(

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -190,7 +191,7 @@ public final class RunStore {
         StringBuilder sql = new StringBuilder("SELECT seq, " + Rows.RUN_COLUMNS + " FROM runs r WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (!query.statuses().isEmpty()) {
-            sql.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(query.statuses().size(), "?"))).append(')');
+            sql.append(" AND status IN (").append(String.join(", ", Collections.nCopies(query.statuses().size(), "?"))).append(')');
             query.statuses().stream().map(Enum::name).sorted().forEach(args::add);
         }
         query.name().ifPresent(name -> {
@@ -320,7 +321,7 @@ public final class RunStore {
         if (ids.isEmpty()) {
             return result;
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
         try (PreparedStatement p = c.prepareStatement("SELECT run_id, key, value FROM run_labels WHERE run_id IN (" + marks + ")")) {
             for (int i = 0; i < ids.size(); i++) {
                 p.setString(i + 1, ids.get(i));
