@@ -149,14 +149,14 @@ final class TimedProviders {
         }
 
         @Override
-        public ObjectInfo put(String key, InputStream content) {
+        public ObjectInfo put(String key, InputStream content, String contentType) {
             // Attempt logs are stored as runs/<run id>/logs/attempt-<n>.log.
             String[] parts = key.split("/");
             boolean attemptLog = parts.length == 4 && parts[0].equals("runs") && parts[2].equals("logs");
             if (attemptLog) {
                 stamp(parts[1], LOG_PUT_CALLED);
             }
-            ObjectInfo info = delegate.put(key, content);
+            ObjectInfo info = delegate.put(key, content, contentType);
             if (attemptLog) {
                 stamp(parts[1], LOG_PUT_RETURNED);
             }

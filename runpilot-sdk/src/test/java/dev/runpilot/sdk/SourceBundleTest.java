@@ -183,11 +183,11 @@ class SourceBundleTest {
         }
 
         @Override
-        public ObjectInfo put(String key, InputStream content) {
+        public ObjectInfo put(String key, InputStream content, String contentType) {
             if (key.startsWith("bundles/")) {
                 bundlePuts.incrementAndGet();
             }
-            return delegate.put(key, content);
+            return delegate.put(key, content, contentType);
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.runpilot.sdk.spi;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,22 +26,71 @@ public interface StorageBackend extends AutoCloseable {
     URI uri();
 
     /**
-     * Stores an object, replacing any object with the same key. Readers see either the old object or
-     * the whole new one, never a part.
+     * Stores an object as {@code application/octet-stream}.
      *
      * @param key the key
      * @param content the bytes, read to the end; not closed
      * @return what was stored
+     * @see #put(String, InputStream, String)
      */
-    ObjectInfo put(String key, InputStream content);
+    default ObjectInfo put(String key, InputStream content) {
+        return put(key, content, DEFAULT_CONTENT_TYPE);
+    }
+
+    /** The content type of objects stored without one. */
+    String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
     /**
-     * Opens an object for reading.
+     * Stores an object, replacing any object with the same key. Readers see either the old object or
+     * the whole new one, never a part. The content is streamed: implementations never hold the whole
+     * object in memory. The object's SHA-256 is computed while it is written and kept with it, so
+     * that {@link #stat} reports it and {@link #get} verifies it.
+     *
+     * @param key the key
+     * @param content the bytes, read to the end; not closed
+     * @param contentType the content type to keep with the object, such as {@code application/gzip}
+     * @return what was stored
+     * @since 0.2.0
+     */
+    ObjectInfo put(String key, InputStream content, String contentType);
+
+    /**
+     * Opens an object for reading. The stream verifies the object's stored SHA-256 as it is read:
+     * when the bytes do not match, the read that reaches the end throws a
+     * {@link ChecksumMismatchException} instead of reporting end of stream, so a caller that writes
+     * to a temporary file and keeps it only after a clean end never keeps corrupted bytes.
      *
      * @param key the key
      * @return the bytes (the caller closes the stream), or empty if there is no such object
      */
     Optional<InputStream> get(String key);
+
+    /**
+     * Tells whether an object exists.
+     *
+     * @param key the key
+     * @return true if there is an object under the key
+     * @since 0.2.0
+     */
+    default boolean exists(String key) {
+        return stat(key).isPresent();
+    }
+
+    /**
+     * Returns a URL through which anyone holding it may read or write one object over plain HTTP
+     * until it expires: an S3 presigned URL, a GCS signed URL, an Azure SAS URL. Reading is an HTTP
+     * {@code GET}; writing is an HTTP {@code PUT} of the whole object (Azure also needs the header
+     * {@code x-ms-blob-type: BlockBlob}, which {@link PresignedUrl#requiredHeaders()} lists).
+     *
+     * @param key the key
+     * @param access whether the URL reads or writes
+     * @param validFor how long the URL stays valid, at least one second
+     * @return the URL, or empty when this backend has no URL form (the {@code file} backend)
+     * @since 0.2.0
+     */
+    default Optional<PresignedUrl> presign(String key, PresignedUrl.Access access, Duration validFor) {
+        return Optional.empty();
+    }
 
     /**
      * Describes an object.

@@ -53,7 +53,7 @@ public final class FileStorageBackend implements StorageBackend {
     }
 
     @Override
-    public ObjectInfo put(String key, InputStream content) {
+    public ObjectInfo put(String key, InputStream content, String contentType) {
         Path target = resolve(key);
         Path temp = null;
         try {
