@@ -57,7 +57,7 @@ final class ApiTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).executor(executor).build();
         Random random = new Random();
         RetryConfig config = RetryConfig.<ApiResponse>custom()
                 .maxAttempts(policy.maxAttempts())

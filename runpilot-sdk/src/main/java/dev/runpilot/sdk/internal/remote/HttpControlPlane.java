@@ -24,6 +24,8 @@ import java.util.UUID;
  * server's v1 API. Submissions carry an idempotency key, so a retried POST never makes a second run.
  */
 public final class HttpControlPlane implements RunPilotClient {
+    private static final int MALFORMED_RESPONSE_ATTEMPTS = 3;
+
     private final ApiTransport transport;
     private volatile boolean closed;
 
@@ -56,14 +58,24 @@ public final class HttpControlPlane implements RunPilotClient {
         new TreeMap<>(job.secrets()).forEach(secrets::put);
         // One key per submit call, the same on every retry of it: the server returns the first run for a repeat.
         String key = UUID.randomUUID().toString();
-        ApiResponse response = transport.send("POST", "/v1/runs", body, Map.of("Idempotency-Key", key));
-        if (response.status() == 400) {
-            throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + response.errorMessage());
+        IllegalArgumentException malformed = null;
+        for (int attempt = 1; attempt <= MALFORMED_RESPONSE_ATTEMPTS; attempt++) {
+            ApiResponse response = transport.send("POST", "/v1/runs", body, Map.of("Idempotency-Key", key));
+            if (response.status() == 400) {
+                throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + response.errorMessage());
+            }
+            if (!response.isSuccess()) {
+                throw transport.error("POST", "/v1/runs", response);
+            }
+            try {
+                return new HttpRun(this, ApiJson.text(response.json(), "id"));
+            } catch (IllegalArgumentException e) {
+                // A garbled answer says nothing of whether the run exists; the same key makes asking again safe.
+                malformed = e;
+            }
         }
-        if (!response.isSuccess()) {
-            throw transport.error("POST", "/v1/runs", response);
-        }
-        return new HttpRun(this, ApiJson.text(response.json(), "id"));
+        throw new dev.runpilot.sdk.ControlPlaneException("The RunPilot server " + transport.base() + " answered the submission of job '"
+                + job.name() + "' with a malformed body " + MALFORMED_RESPONSE_ATTEMPTS + " times: " + malformed.getMessage(), malformed);
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Optional;
 
 /** One request and its response: the body read under a size limit, query parameters, JSON out. */
 final class ApiExchange {
+    private static final long MAX_DISCARD_BYTES = 64L << 20;
+
     final HttpExchange http;
     final String method;
     final List<String> path;
@@ -59,6 +61,7 @@ final class ApiExchange {
         if (length.isPresent()) {
             try {
                 if (Long.parseLong(length.get().trim()) > limit) {
+                    discardBody();
                     throw tooLarge(limit);
                 }
             } catch (NumberFormatException e) {
@@ -68,11 +71,29 @@ final class ApiExchange {
         try (InputStream in = http.getRequestBody()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (data.length > limit) {
+                discardBody();
                 throw tooLarge(limit);
             }
             return data;
         } catch (IOException e) {
             throw ApiError.badRequest("could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops the rest of an oversized body (up to a bound), so that the client, still
+     * sending, receives the 413 instead of a broken connection.
+     */
+    private void discardBody() {
+        try (InputStream in = http.getRequestBody()) {
+            byte[] sink = new byte[64 * 1024];
+            long left = MAX_DISCARD_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The client went away; nothing to answer.
         }
     }
 
