@@ -105,6 +105,21 @@ public interface RunPilotClient extends AutoCloseable {
         Builder inMemory();
 
         /**
+         * Keeps the control plane's database at this JDBC URL instead of {@code <home>/runpilot.db} (or
+         * the in-memory database of {@link #inMemory()}); storage and work directories stay under the
+         * home. {@code jdbc:postgresql://HOST:PORT/DATABASE?user=USER} lets several clients, servers and
+         * agents on different machines share one queue: it needs {@code org.postgresql:postgresql} and
+         * {@code com.zaxxer:HikariCP} on the class path, takes the password from a {@code password} URL
+         * parameter or {@code PGPASSWORD} (never logged or shown), and opens at most 10 connections.
+         * {@code jdbc:sqlite:PATH}, or a plain file path, names a SQLite file. The schema is created or
+         * migrated when the client is built. Default: SQLite at {@code <home>/runpilot.db}.
+         *
+         * @param jdbcUrl such as {@code jdbc:postgresql://db.internal:5432/runpilot?user=runpilot}
+         * @return this builder
+         */
+        Builder database(String jdbcUrl);
+
+        /**
          * Stores bundles, logs and artifacts under a URI; its scheme picks the backend.
          *
          * @param uri such as {@code file:///data/runpilot} or {@code s3://bucket/prefix}

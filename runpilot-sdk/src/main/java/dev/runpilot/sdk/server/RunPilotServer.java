@@ -185,7 +185,7 @@ public final class RunPilotServer implements AutoCloseable {
 
     /**
      * Runs a server from the command line until SIGTERM or SIGINT:
-     * {@code java -cp ... dev.runpilot.sdk.server.RunPilotServer [--home DIR] [--bind ADDR] [--port N]
+     * {@code java -cp ... dev.runpilot.sdk.server.RunPilotServer [--home DIR] [--database JDBC_URL] [--bind ADDR] [--port N]
      * [--lease SECONDS] [--port-file FILE]}. With {@code --port-file} the chosen port is written to
      * the file once the server listens.
      *
@@ -199,12 +199,13 @@ public final class RunPilotServer implements AutoCloseable {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--home" -> builder.home(Path.of(value));
+                case "--database" -> builder.database(value);
                 case "--bind" -> builder.bindAddress(value);
                 case "--port" -> builder.port(Integer.parseInt(value));
                 case "--lease" -> builder.leaseDuration(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
                 case "--port-file" -> portFile = Path.of(value);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; use --home DIR, --bind ADDR, --port N, --lease SECONDS, --port-file FILE");
+                        + "; use --home DIR, --database JDBC_URL, --bind ADDR, --port N, --lease SECONDS, --port-file FILE");
             }
             i++;
         }
@@ -229,8 +230,23 @@ public final class RunPilotServer implements AutoCloseable {
         private long maxRequestBytes = 1 << 20;
         private int threads = 32;
         private URI storage;
+        private String database;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the control plane in the database at this JDBC URL instead of {@code <home>/runpilot.db}:
+         * {@code jdbc:postgresql://HOST:PORT/DATABASE?user=USER} lets several server processes (and hosts)
+         * serve one queue. Needs {@code org.postgresql:postgresql} and {@code com.zaxxer:HikariCP} on the
+         * class path. Default: SQLite in the home.
+         *
+         * @param jdbcUrl the URL; a password comes from its {@code password} parameter or {@code PGPASSWORD}
+         * @return this builder
+         */
+        public Builder database(String jdbcUrl) {
+            this.database = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            return this;
         }
 
         /**
@@ -350,6 +366,9 @@ public final class RunPilotServer implements AutoCloseable {
             }
             if (storage != null) {
                 client.storage(storage);
+            }
+            if (database != null) {
+                client.database(database);
             }
             return new RunPilotServer(this, (EmbeddedClient) client.build());
         }

@@ -24,10 +24,20 @@ final class ChildJvms implements AutoCloseable {
 
     /** A server JVM on a home, listening on {@code port} (0: any), with a short lease; returns once it listens. */
     Server server(Path home, int port, Duration lease) throws IOException {
+        return server(home, null, port, lease);
+    }
+
+    /** Like {@link #server(Path, int, Duration)}, with the control plane in a database (null: the home's SQLite). */
+    Server server(Path home, String database, int port, Duration lease) throws IOException {
         Path portFile = dir.resolve("port-" + (++count));
-        Process process = start("server-" + count, List.of("dev.runpilot.sdk.server.RunPilotServer", "--home", home.toString(),
+        List<String> args = new ArrayList<>(List.of("dev.runpilot.sdk.server.RunPilotServer", "--home", home.toString(),
                 "--port", Integer.toString(port), "--lease", Double.toString(lease.toMillis() / 1000.0), "--port-file",
                 portFile.toString()));
+        if (database != null) {
+            args.add("--database");
+            args.add(database);
+        }
+        Process process = start("server-" + count, args);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> Files.exists(portFile) || !process.isAlive());
         if (!process.isAlive()) {

@@ -40,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded engine behind {@link RunPilotClient}: the SQLite control plane, the scheduler, and
+ * The embedded engine behind {@link RunPilotClient}: the control plane (SQLite, or a shared
+ * PostgreSQL), the scheduler, and
  * the compute provider with its local agents, all owned by this client and released by close.
  */
 public final class EmbeddedClient implements RunPilotClient {
@@ -88,7 +89,8 @@ public final class EmbeddedClient implements RunPilotClient {
         Path home = options.resolveHome();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            Database db = options.inMemory ? Database.inMemory() : Database.open(home.resolve("runpilot.db"));
+            Database db = options.databaseUrl != null ? Database.open(options.databaseUrl)
+                    : options.inMemory ? Database.inMemory() : Database.open(home.resolve("runpilot.db"));
             opened.add(db);
             ProviderRegistry registry = new ProviderRegistry(options.resolveClassLoader());
             ProviderContextImpl context = new ProviderContextImpl(home);

@@ -24,6 +24,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
 
     Path home;
     boolean inMemory;
+    String databaseUrl;
     URI storageUri;
     StorageBackend storage;
     String computeName;
@@ -89,6 +90,17 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     public RunPilotClient.Builder inMemory() {
         this.inMemory = true;
         this.home = null;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder database(String jdbcUrl) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (jdbcUrl.isBlank()) {
+            throw new IllegalArgumentException("database URL must not be blank; write jdbc:postgresql://HOST:PORT/DATABASE"
+                    + " or jdbc:sqlite:PATH");
+        }
+        this.databaseUrl = jdbcUrl;
         return this;
     }
 

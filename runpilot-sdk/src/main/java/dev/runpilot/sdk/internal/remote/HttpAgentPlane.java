@@ -48,11 +48,17 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
         this.transport = transport;
     }
 
+    /**
+     * How agent calls are retried: long enough (about 40 s) to ride out a server restart, so that a
+     * finished run is still reported and a held one still renewed.
+     */
+    static final dev.runpilot.sdk.RetryPolicy AGENT_RETRY = dev.runpilot.sdk.RetryPolicy.builder().maxAttempts(12)
+            .initialBackoff(Duration.ofMillis(200)).multiplier(2).maxBackoff(Duration.ofSeconds(5)).jitter(0.5).build();
+
     /** Opens a plane on a server with an agent token. */
     public static HttpAgentPlane open(URI endpoint, String token, Duration timeout) {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        return new HttpAgentPlane(new ApiTransport(endpoint, Credentials.fixed(Optional.of(token)), RemoteClients.DEFAULT_RETRY, connect,
-                timeout));
+        return new HttpAgentPlane(new ApiTransport(endpoint, Credentials.fixed(Optional.of(token)), AGENT_RETRY, connect, timeout));
     }
 
     /** The outcome of registration: the agent's id and the server's lease. */
