@@ -4,6 +4,7 @@
 #
 #   scripts/benchmarks.sh e2e [EndToEnd options]   # ~1.5 min: latency, jobs/s, phase breakdown
 #   scripts/benchmarks.sh jmh [JMH options]        # 10-13 min: NoopJobBenchmark, NoopThroughputBenchmark
+#   scripts/benchmarks.sh http [samples] [jobs]    # ~1 min: submit latency over HTTP vs a health round trip
 set -eu
 cd "$(dirname "$0")/.."
 ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true
@@ -14,5 +15,6 @@ what=${1:-e2e}
 case "$what" in
   e2e) exec java -cp "$JAR" dev.runpilot.benchmarks.EndToEnd "$@" ;;
   jmh) exec java -jar "$JAR" "$@" ;;
-  *) echo "usage: $0 e2e|jmh [options]" >&2; exit 2 ;;
+  http) exec java -cp "$JAR" dev.runpilot.benchmarks.HttpSubmitLatency "$@" ;;
+  *) echo "usage: $0 e2e|jmh|http [options]" >&2; exit 2 ;;
 esac
