@@ -1,10 +1,12 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Builds runpilot-benchmarks/target/benchmarks.jar from this checkout (the SDK included, never a
 # copy from ~/.m2) and runs a benchmark. See docs/BENCHMARKS.md.
 #
 #   scripts/benchmarks.sh e2e [EndToEnd options]   # ~1.5 min: latency, jobs/s, phase breakdown
 #   scripts/benchmarks.sh jmh [JMH options]        # 10-13 min: NoopJobBenchmark, NoopThroughputBenchmark
 #   scripts/benchmarks.sh http [samples] [jobs]    # ~1 min: submit latency over HTTP vs a health round trip
+#   scripts/benchmarks.sh claims [options]         # ~2 min: claim -> complete throughput, SQLite and a
+#                                                  # throwaway PostgreSQL cluster (scripts/services/postgres.sh)
 set -eu
 cd "$(dirname "$0")/.."
 ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true
@@ -16,5 +18,20 @@ case "$what" in
   e2e) exec java -cp "$JAR" dev.runpilot.benchmarks.EndToEnd "$@" ;;
   jmh) exec java -jar "$JAR" "$@" ;;
   http) exec java -cp "$JAR" dev.runpilot.benchmarks.HttpSubmitLatency "$@" ;;
-  *) echo "usage: $0 e2e|jmh|http [options]" >&2; exit 2 ;;
+  claims)
+    # A throwaway cluster like the tests', but with fsync on: asynchronous commit only, the
+    # counterpart of SQLite's WAL with synchronous=NORMAL that the embedded store uses.
+    exec bash -c '
+      set -eu
+      source scripts/services/postgres.sh
+      postgres_find_bin || { echo "PostgreSQL binaries not found; apt-get install postgresql" >&2; exit 1; }
+      dir="$(mktemp -d "${TMPDIR:-/tmp}/runpilot-claims-pg.XXXXXX")"
+      POSTGRES_DIR="$dir"
+      trap postgres_service_stop EXIT
+      port="$(postgres_free_port)"
+      postgres_cluster_start "$dir" "$port" "-c synchronous_commit=off -c shared_buffers=128MB"
+      echo "PostgreSQL $("$POSTGRES_BIN/postgres" --version | cut -d" " -f3) on 127.0.0.1:$port (synchronous_commit=off, fsync on)"
+      java -cp "$0" dev.runpilot.benchmarks.ClaimThroughput --postgres "jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres" "$@"
+    ' "$JAR" "$@" ;;
+  *) echo "usage: $0 e2e|jmh|http|claims [options]" >&2; exit 2 ;;
 esac
