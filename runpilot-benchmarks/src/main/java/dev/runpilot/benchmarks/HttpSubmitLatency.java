@@ -4,7 +4,6 @@ import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.Run;
 import dev.runpilot.sdk.RunPilot;
 import dev.runpilot.sdk.RunPilotClient;
-import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.agent.Agent;
 import dev.runpilot.sdk.server.RunPilotServer;
 import java.net.URI;
@@ -63,8 +62,17 @@ public final class HttpSubmitLatency {
                 System.out.printf("baseline GET /v1/health:  p50 %.3f ms  p99 %.3f ms%n", b.p50(), b.p99());
                 System.out.printf("client.submit over HTTP:  p50 %.3f ms  p99 %.3f ms%n", s.p50(), s.p99());
                 System.out.printf("ratio submit/baseline:    p50 %.1fx  p99 %.1fx%n", s.p50() / b.p50(), s.p99() / b.p99());
-                if (throughputJobs > 0) {
-                    throughput(client, base, agentToken, throughputJobs, home);
+            }
+        }
+        if (throughputJobs > 0) {
+            // A fresh server, so that the queue holds only the measured runs.
+            Path throughputHome = Files.createTempDirectory("runpilot-http-throughput-");
+            try (RunPilotServer server = RunPilotServer.builder().home(throughputHome).port(0).build()) {
+                String userToken = server.tokens().createUserToken("bench");
+                String agentToken = server.tokens().createAgentToken();
+                server.start();
+                try (RunPilotClient client = RunPilot.client().endpoint(server.uri()).token(userToken).build()) {
+                    throughput(client, server.uri(), agentToken, throughputJobs, throughputHome);
                 }
             }
         }
@@ -72,14 +80,12 @@ public final class HttpSubmitLatency {
 
     /** Runs no-op jobs through 2 in-process HTTP agents of 4 workers each; reports runs per second, claim to complete. */
     private static void throughput(RunPilotClient client, URI base, String agentToken, int jobs, Path home) throws Exception {
-        // Drain the queue of the latency samples first: they are no-op runs too.
         List<Agent> agents = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             agents.add(Agent.builder().endpoint(base).token(agentToken).workers(4).runtime("process")
                     .workDir(home.resolve("work-" + i)).build().start());
         }
         try {
-            waitAllDone(client);
             Job job = Job.builder().name("throughput").command("true").build();
             List<Run> runs = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -95,12 +101,4 @@ public final class HttpSubmitLatency {
             agents.forEach(Agent::close);
         }
     }
-
-    private static void waitAllDone(RunPilotClient client) throws InterruptedException {
-        while (!client.list(dev.runpilot.sdk.RunQuery.builder().status(RunStatus.QUEUED, RunStatus.ASSIGNED, RunStatus.RUNNING)
-                .limit(1).build()).runs().isEmpty()) {
-            Thread.sleep(200);
-        }
-    }
-
 }
