@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Claim -> complete throughput of the control plane: empty runs are queued, then 1, 4 and 8 agents
@@ -78,11 +80,19 @@ public final class ClaimThroughput {
                 runs, rounds);
         System.out.printf(Locale.ROOT, "%-11s %7s %12s %14s %18s%n", "database", "agents", "claims/s", "baseline tx/s",
                 "cycle / baseline");
-        int pass = 0;
-        for (int agentCount : agents) {
-            pass++;
-            Path file = dir.resolve("pass-" + pass + ".db");
-            benchmark.report("sqlite", agentCount, () -> Database.open(file), "jdbc:sqlite:" + file);
+        try {
+            int pass = 0;
+            for (int agentCount : agents) {
+                pass++;
+                Path file = dir.resolve("pass-" + pass + ".db");
+                benchmark.report("sqlite", agentCount, () -> Database.open(file), "jdbc:sqlite:" + file);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
         }
         if (postgres != null) {
             for (int agentCount : agents) {

@@ -75,6 +75,11 @@ enum Dialect {
         this.commitsInSequenceOrder = commitsInSequenceOrder;
     }
 
+    /** Whether one statement may both update a row and insert another ({@code WITH ... UPDATE ... RETURNING}). */
+    boolean chainsWrites() {
+        return this == POSTGRESQL;
+    }
+
     /** Whether every write transaction waits for one database-wide lock, so that idle writers should read first. */
     boolean serializesWriters() {
         return this == SQLITE;
