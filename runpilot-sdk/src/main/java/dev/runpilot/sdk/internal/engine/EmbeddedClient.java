@@ -196,24 +196,41 @@ public final class EmbeddedClient implements RunPilotClient {
         return runs.list(query);
     }
 
-    RunStore runs() {
+    public RunStore runs() {
         return runs;
     }
 
-    AttemptStore attempts() {
+    public AttemptStore attempts() {
         return attempts;
     }
 
-    OutputStore outputs() {
+    public OutputStore outputs() {
         return outputs;
     }
 
-    ChangeSignal signal() {
+    public ChangeSignal signal() {
         return signal;
     }
 
-    String location() {
+    public String location() {
         return db.location();
+    }
+
+    /** The database, storage, compute and home, for the HTTP API server built on this engine. */
+    public Database database() {
+        return db;
+    }
+
+    public StorageBackend storage() {
+        return storage;
+    }
+
+    public ComputeProvider compute() {
+        return compute;
+    }
+
+    public Path home() {
+        return home;
     }
 
     /** Tells this client's local agents at once that a run was cancelled (other processes learn it by heartbeat). */

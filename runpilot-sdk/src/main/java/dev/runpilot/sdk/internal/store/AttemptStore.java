@@ -42,11 +42,17 @@ public final class AttemptStore {
      * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
      */
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
+        return claim(agentId, host, lease, ClaimFilter.ANY);
+    }
+
+    /** Like {@link #claim(String, String, Duration)}, among the runs the filter admits only. */
+    public Optional<Claim> claim(String agentId, String host, Duration lease, ClaimFilter filter) {
         // A plain read first: idle agents woken by every change must not all queue for the write lock.
         boolean anyReady = db.read(c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ? LIMIT 1")) {
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + filter.sql() + " LIMIT 1")) {
                 p.setLong(1, clock.millis());
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next();
                 }
@@ -63,8 +69,9 @@ public final class AttemptStore {
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
-                            + " ORDER BY priority DESC, seq LIMIT 1")) {
+                            + filter.sql() + " ORDER BY priority DESC, seq LIMIT 1")) {
                 p.setLong(1, now);
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -348,6 +355,12 @@ public final class AttemptStore {
             p.setLong(index, value.getAsLong());
         } else {
             p.setNull(index, java.sql.Types.INTEGER);
+        }
+    }
+
+    private static void setArgs(PreparedStatement p, int first, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            p.setObject(first + i, args.get(i));
         }
     }
 }
