@@ -1,7 +1,11 @@
 package dev.runpilot.sdk.testing;
 
 import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.agent.Agent;
+import dev.runpilot.sdk.server.RunPilotServer;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Executable;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -12,8 +16,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link RunPilotTest}: resolves {@link RunPilotClient} and
- * {@link ScriptedRuntime} parameters.
+ * The JUnit 5 extension behind {@link RunPilotTest}: resolves {@link RunPilotClient},
+ * {@link ScriptedRuntime}, {@link RunPilotServer} and {@link Agent} parameters.
+ *
+ * <p>A scope whose parameters include a {@link RunPilotServer} or an {@link Agent} (in the method
+ * being called, or in the test method of the scope), or whose class says
+ * {@link RunPilotTest#server() server = true}, runs in server mode: a server on 127.0.0.1 on a free
+ * port with its control plane in the scope's temporary directory, an agent connected to it that runs
+ * jobs through the scripted runtime, and a client that talks to the server over HTTP. Otherwise the
+ * client is embedded, with its own local agent.
  *
  * <p>The resources of one scope (a test method under {@link RunPilotTest.Isolation#PER_METHOD}, the
  * test class otherwise) are created on the first parameter that asks for them and kept in that
@@ -28,7 +39,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class RunPilotExtension implements ParameterResolver, BeforeAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunPilotExtension.class);
-    private static final Set<Class<?>> SUPPORTED = Set.of(RunPilotClient.class, ScriptedRuntime.class);
+    private static final Set<Class<?>> SUPPORTED = Set.of(RunPilotClient.class, ScriptedRuntime.class, RunPilotServer.class,
+            Agent.class);
+    private static final Set<Class<?>> SERVER_TYPES = Set.of(RunPilotServer.class, Agent.class);
 
     /** Creates the extension; JUnit does this for {@link RunPilotTest}. */
     public RunPilotExtension() {
@@ -53,22 +66,43 @@ public final class RunPilotExtension implements ParameterResolver, BeforeAllCall
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        TestEnvironment environment = environment(extensionContext);
+        boolean wantsServer = asksForServer(parameterContext.getDeclaringExecutable())
+                || extensionContext.getTestMethod().map(RunPilotExtension::asksForServer).orElse(false);
+        TestEnvironment environment = environment(extensionContext, wantsServer);
+        if (SERVER_TYPES.contains(type) && !environment.isServerMode()) {
+            throw new ParameterResolutionException("A " + type.getSimpleName() + " parameter of "
+                    + parameterContext.getDeclaringExecutable().getName() + " arrives after this scope's client was made"
+                    + " without a server. Declare the RunPilotServer or Agent parameter in the test method (or the"
+                    + " same parameter list as the client), or set @RunPilotTest(server = true)");
+        }
         if (type == RunPilotClient.class) {
             return environment.client();
         }
         if (type == ScriptedRuntime.class) {
             return environment.runtime();
         }
+        if (type == RunPilotServer.class) {
+            return environment.server();
+        }
+        if (type == Agent.class) {
+            return environment.agent();
+        }
         throw new ParameterResolutionException("RunPilotExtension cannot provide a " + type.getName());
     }
 
-    /** The environment of the scope the context belongs to, created on first use. */
-    static TestEnvironment environment(ExtensionContext context) {
+    private static boolean asksForServer(Executable executable) {
+        return Arrays.stream(executable.getParameterTypes()).anyMatch(SERVER_TYPES::contains);
+    }
+
+    /**
+     * The environment of the scope the context belongs to, created on first use: in server mode if the
+     * annotation asks for it or the parameters being resolved include a server or an agent.
+     */
+    static TestEnvironment environment(ExtensionContext context, boolean wantsServer) {
         TestSettings settings = settings(context);
         ExtensionContext scope = scope(context, settings.isolation());
         return scope.getStore(NAMESPACE).getOrComputeIfAbsent(TestEnvironment.class,
-                key -> new TestEnvironment(settings), TestEnvironment.class);
+                key -> new TestEnvironment(settings, settings.server() || wantsServer), TestEnvironment.class);
     }
 
     /**

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs a JUnit 5 test class with RunPilot: its test methods, constructors and lifecycle methods can
- * declare parameters of type {@link dev.runpilot.sdk.RunPilotClient} and {@link ScriptedRuntime},
- * which {@link RunPilotExtension} provides over an in-memory control plane and a temporary
- * directory, and closes when their scope ends.
+ * declare parameters of type {@link dev.runpilot.sdk.RunPilotClient}, {@link ScriptedRuntime},
+ * {@link dev.runpilot.sdk.server.RunPilotServer} and {@link dev.runpilot.sdk.agent.Agent}, which
+ * {@link RunPilotExtension} provides over an in-memory (or temporary-directory) control plane and
+ * temporary storage, and closes when their scope ends. A test that asks for a server gets a client
+ * that talks to it over HTTP, and an agent connected to it that runs the jobs.
  *
  * <pre>{@code
  * @RunPilotTest
@@ -64,6 +66,16 @@ public @interface RunPilotTest {
      * @return the runtime name
      */
     String runtime() default "process";
+
+    /**
+     * Returns whether every scope runs in server mode: the injected client talks over HTTP to a
+     * {@link dev.runpilot.sdk.server.RunPilotServer} on 127.0.0.1, and an
+     * {@link dev.runpilot.sdk.agent.Agent} connected to it runs the jobs. Default false: server mode
+     * only for scopes whose parameters include a server or an agent.
+     *
+     * @return true for server mode everywhere
+     */
+    boolean server() default false;
 
     /**
      * How long the resources injected into a test class live.

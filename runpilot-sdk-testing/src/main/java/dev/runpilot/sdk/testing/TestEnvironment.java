@@ -2,12 +2,15 @@ package dev.runpilot.sdk.testing;
 
 import dev.runpilot.sdk.RunPilot;
 import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.agent.Agent;
+import dev.runpilot.sdk.server.RunPilotServer;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.ContainerRuntimeFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,8 +21,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The resources one scope of a {@link RunPilotTest} class shares: a temporary directory, the
- * {@link ScriptedRuntime} with its fallback, and the client, each created on first use. Kept in the
- * scope's {@link ExtensionContext.Store}, which closes it when the scope ends; closing is idempotent.
+ * {@link ScriptedRuntime} with its fallback, and the client, each created on first use. In server
+ * mode the client talks over HTTP to a {@link RunPilotServer} on 127.0.0.1 (any free port, control
+ * plane in the temporary directory), and an {@link Agent} connected to it runs the jobs through the
+ * scripted runtime. Kept in the scope's {@link ExtensionContext.Store}, which closes it when the
+ * scope ends; closing is idempotent.
  */
 @SuppressWarnings("deprecation") // CloseableResource: still how JUnit before 5.13 closes stored values
 final class TestEnvironment implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -27,11 +33,16 @@ final class TestEnvironment implements ExtensionContext.Store.CloseableResource,
     private final Path directory;
     private final ContainerRuntime fallback;
     private final ScriptedRuntime runtime;
+    private final boolean serverMode;
+    private RunPilotServer server;
+    private Agent agent;
+    private String userToken;
     private RunPilotClient client;
     private boolean closed;
 
-    TestEnvironment(TestSettings settings) {
+    TestEnvironment(TestSettings settings, boolean serverMode) {
         this.settings = settings;
+        this.serverMode = serverMode;
         try {
             this.directory = Files.createTempDirectory("runpilot-test-");
         } catch (IOException e) {
@@ -82,12 +93,58 @@ final class TestEnvironment implements ExtensionContext.Store.CloseableResource,
         return settings;
     }
 
+    boolean isServerMode() {
+        return serverMode;
+    }
+
     synchronized RunPilotClient client() {
         ensureOpen();
         if (client == null) {
-            client = RunPilot.client().inMemory().runtime(runtime).workers(settings.workers()).build();
+            if (serverMode) {
+                RunPilotServer started = server();
+                client = RunPilot.client().endpoint(started.uri()).token(userToken).requestTimeout(Duration.ofSeconds(30)).build();
+            } else {
+                client = RunPilot.client().inMemory().runtime(runtime).workers(settings.workers()).build();
+            }
         }
         return client;
+    }
+
+    /** The server, started on first use with the agent beside it (unless workers is 0). */
+    synchronized RunPilotServer server() {
+        ensureOpen();
+        if (!serverMode) {
+            throw new IllegalStateException("not in server mode");
+        }
+        if (server == null) {
+            server = RunPilotServer.builder().home(directory.resolve("server")).bindAddress("127.0.0.1").port(0).build().start();
+            userToken = server.tokens().createUserToken("runpilot-test");
+            if (settings.workers() > 0) {
+                agent();
+            }
+        }
+        return server;
+    }
+
+    /** The agent connected to the server, running jobs through the scripted runtime. */
+    synchronized Agent agent() {
+        RunPilotServer started = server();
+        if (agent == null) {
+            if (settings.workers() < 1) {
+                throw new ExtensionConfigurationException("@RunPilotTest(workers = 0) starts no agent; an Agent parameter needs"
+                        + " workers of 1 or more");
+            }
+            agent = Agent.builder()
+                    .endpoint(started.uri())
+                    .token(started.tokens().createAgentToken("runpilot-test-agent"))
+                    .runtime(runtime)
+                    .workers(settings.workers())
+                    .workDir(directory.resolve("agent-work"))
+                    .gracePeriod(Duration.ofSeconds(1))
+                    .build()
+                    .start();
+        }
+        return agent;
     }
 
     private void ensureOpen() {
@@ -103,15 +160,35 @@ final class TestEnvironment implements ExtensionContext.Store.CloseableResource,
         }
         closed = true;
         try {
-            if (client != null) {
-                client.close();
-            }
+            closeAll(client, agent, server);
         } finally {
             runtime.close();
             if (fallback != null) {
                 fallback.close();
             }
             deleteTree(directory);
+        }
+    }
+
+    /** Closes each in turn, even when an earlier one fails; the first failure is thrown with the others suppressed. */
+    private static void closeAll(AutoCloseable... resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -3,8 +3,8 @@ package dev.runpilot.sdk.testing;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** The settings of a {@link RunPilotTest} class, read from its annotation. */
-record TestSettings(RunPilotTest.Isolation isolation, int workers, String runtime) {
-    static final TestSettings DEFAULT = new TestSettings(RunPilotTest.Isolation.PER_METHOD, 2, "process");
+record TestSettings(RunPilotTest.Isolation isolation, int workers, String runtime, boolean server) {
+    static final TestSettings DEFAULT = new TestSettings(RunPilotTest.Isolation.PER_METHOD, 2, "process", false);
 
     TestSettings {
         if (workers < 0) {
@@ -17,6 +17,6 @@ record TestSettings(RunPilotTest.Isolation isolation, int workers, String runtim
     }
 
     static TestSettings of(RunPilotTest annotation) {
-        return new TestSettings(annotation.isolation(), annotation.workers(), annotation.runtime().trim());
+        return new TestSettings(annotation.isolation(), annotation.workers(), annotation.runtime().trim(), annotation.server());
     }
 }

@@ -13,6 +13,8 @@ import dev.runpilot.sdk.InvalidJobException;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.Run;
 import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.agent.Agent;
+import dev.runpilot.sdk.server.RunPilotServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +99,80 @@ class RunPilotExtensionTest {
     @Test
     void nestedClassesUseTheEnclosingClassSettings() {
         run(Outer.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    @Test
+    void aTestThatAsksForAServerGetsAClientOverHttpAndAnAgentThatRunsItsJobs() {
+        ServerMode.servers.clear();
+        run(ServerMode.class).assertStatistics(stats -> stats.started(2).succeeded(2));
+        assertThat(ServerMode.servers).hasSize(2).doesNotHaveDuplicates();
+        for (RunPilotServer server : ServerMode.servers) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(server::start).as("server closed after its test")
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aServerAskedForAfterAnEmbeddedClientWasMadeFailsAndSaysWhatToDo() {
+        run(ServerTooLate.class).assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class),
+                message(m -> m.contains("RunPilotServer parameter") && m.contains("@RunPilotTest(server = true)"))));
+    }
+
+    @Test
+    void serverTrueRunsEveryScopeAgainstAServer() {
+        run(ServerEverywhere.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    @RunPilotTest
+    static class ServerMode {
+        static final List<RunPilotServer> servers = new CopyOnWriteArrayList<>();
+        private RunPilotClient clientBeforeEach;
+
+        @BeforeEach
+        void before(RunPilotClient client) {
+            clientBeforeEach = client;
+        }
+
+        @Test
+        void jobsGoThroughTheServerToTheAgent(RunPilotClient client, RunPilotServer server, Agent agent, ScriptedRuntime runtime) {
+            servers.add(server);
+            assertThat(client).isSameAs(clientBeforeEach);
+            assertThat(server.uri().getHost()).isEqualTo("127.0.0.1");
+            runtime.whenJobNamed("remote").stdout("via http").metric("loss", 0.01);
+            Run run = client.submit(Job.builder().name("remote").command("python", "train.py").build());
+            assertThat(run).succeeded().hasLogLine("via http").hasMetric("loss", 0.01);
+            assertThat(runtime.requests()).extracting(r -> r.agentId()).containsExactly(agent.id());
+        }
+
+        @Test
+        void realProcessesRunOnTheAgentToo(RunPilotClient client, RunPilotServer server) {
+            servers.add(server);
+            assertThat(client.submit(TestJobs.echo("from a real process").build())).succeeded()
+                    .hasLogLine("from a real process");
+        }
+    }
+
+    @RunPilotTest(isolation = RunPilotTest.Isolation.PER_CLASS)
+    static class ServerTooLate {
+        @BeforeAll
+        static void embedded(RunPilotClient client) {
+            client.list();
+        }
+
+        @Test
+        void wantsAServer(RunPilotServer server) {
+        }
+    }
+
+    @RunPilotTest(server = true)
+    static class ServerEverywhere {
+        @Test
+        void clientTalksToAServer(RunPilotClient client, ScriptedRuntime runtime) {
+            runtime.always().stdout("served");
+            assertThat(client.submit(TestJobs.noop().build())).succeeded().hasLogLine("served");
+            assertThat(runtime.requests()).extracting(r -> r.agentId()).allMatch(id -> !id.startsWith("local-"));
+        }
     }
 
     @RunPilotTest
