@@ -229,13 +229,23 @@ public abstract class StorageBackendContract {
     }
 
     @Test
-    void listingPagesThroughEveryKeyInOrder() {
+    void listingPagesThroughEveryKeyInOrder() throws Exception {
         int count = keysForListingTest();
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String key = String.format("many/key-%05d", i);
-            expected.add(key);
-            backend.put(key, new ByteArrayInputStream(new byte[] {(byte) i}));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String key = String.format("many/key-%05d", i);
+                byte value = (byte) i;
+                expected.add(key);
+                writes.add(pool.submit(() -> backend.put(key, new ByteArrayInputStream(new byte[] {value}))));
+            }
+            for (Future<?> write : writes) {
+                write.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         backend.put("other/key", InputStream.nullInputStream());
         List<String> seen = new ArrayList<>();
