@@ -7,6 +7,9 @@
 #   scripts/benchmarks.sh http [samples] [jobs]    # ~1 min: submit latency over HTTP vs a health round trip
 #   scripts/benchmarks.sh claims [options]         # ~2 min: claim -> complete throughput, SQLite and a
 #                                                  # throwaway PostgreSQL cluster (scripts/services/postgres.sh)
+#   scripts/benchmarks.sh storage [--size-mib N] [--rounds N] [URI...]
+#                                                  # ~2 min: 256 MiB up/down per storage URI vs aws s3 cp, curl, cp;
+#                                                  # with no URI: starts moto, benchmarks s3:// on it and file: on /dev/shm
 set -eu
 cd "$(dirname "$0")/.."
 ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true
@@ -33,5 +36,24 @@ case "$what" in
       echo "PostgreSQL $("$POSTGRES_BIN/postgres" --version | cut -d" " -f3) on 127.0.0.1:$port (synchronous_commit=off, fsync on)"
       java -cp "$0" dev.runpilot.benchmarks.ClaimThroughput --postgres "jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres" "$@"
     ' "$JAR" "$@" ;;
-  *) echo "usage: $0 e2e|jmh|http|claims [options]" >&2; exit 2 ;;
+  storage)
+    has_uri=false
+    for arg in "$@"; do case "$arg" in *://*|file:*) has_uri=true ;; esac; done
+    if [ "$has_uri" = true ]; then
+      exec java -cp "$JAR" dev.runpilot.benchmarks.StorageBenchmark "$@"
+    fi
+    # shellcheck source=/dev/null
+    . scripts/services/moto.sh
+    moto_service_start
+    trap moto_service_stop EXIT
+    export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+    bucket="rp-bench-$$"
+    curl -fsS -X PUT -o /dev/null "$RUNPILOT_TEST_MOTO_ENDPOINT/$bucket"
+    files="${TMPDIR:-/tmp}/runpilot-storage-bench-$$"
+    [ -d /dev/shm ] && files="/dev/shm/runpilot-storage-bench-$$"
+    java -cp "$JAR" dev.runpilot.benchmarks.StorageBenchmark "$@" \
+      "s3://$bucket/runpilot?endpoint=$RUNPILOT_TEST_MOTO_ENDPOINT&pathStyle=true" "file://$files"
+    rm -rf "$files"
+    ;;
+  *) echo "usage: $0 e2e|jmh|http|claims|storage [options]" >&2; exit 2 ;;
 esac

@@ -60,4 +60,13 @@ public interface AgentPlane {
      * thrown: the control plane already holds the lines.
      */
     void archiveLog(String runId, int attempt);
+
+    /**
+     * Stores the files of an attempt's work directory that match the job's artifact globs, before the
+     * attempt's status is reported. Problems are written through {@code notes}, never thrown.
+     *
+     * @return how many files were stored
+     */
+    int storeArtifacts(String runId, int attempt, java.nio.file.Path workDir, List<String> globs,
+                       java.util.function.Consumer<String> notes);
 }

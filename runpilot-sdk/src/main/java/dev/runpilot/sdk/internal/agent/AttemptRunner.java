@@ -67,6 +67,8 @@ final class AttemptRunner {
             reported.run();
             return;
         }
+        // Artifacts are stored before the status is reported, so whoever sees the run end sees them.
+        plane.storeArtifacts(claim.runId(), claim.attempt(), workDir(claim), job.artifacts(), output::system);
         output.system("attempt " + claim.attempt() + " ended: " + end.message());
         // The lines are in the control plane before the status: readers who see the end see the whole log.
         output.flush();

@@ -113,6 +113,12 @@ public final class StoreAgentPlane implements AgentPlane {
      * never held in memory. A failure here is logged and does not change the run's outcome.
      */
     @Override
+    public int storeArtifacts(String runId, int attempt, Path workDir, List<String> globs,
+                              java.util.function.Consumer<String> notes) {
+        return new dev.runpilot.sdk.internal.artifact.ArtifactCollector(storage).collect(runId, attempt, workDir, globs, notes);
+    }
+
+    @Override
     public void archiveLog(String runId, int attempt) {
         String key = "runs/" + runId + "/logs/attempt-" + attempt + ".log";
         Path temp = null;

@@ -231,6 +231,16 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
         // The server archives the log when the status is reported: it holds every line already.
     }
 
+    @Override
+    public int storeArtifacts(String runId, int attempt, java.nio.file.Path workDir, List<String> globs,
+                              java.util.function.Consumer<String> notes) {
+        // A server refuses jobs with artifacts at submit until its upload path is wired; nothing to store here.
+        if (!globs.isEmpty()) {
+            notes.accept("artifacts " + globs + " were not stored: agents of a RunPilot server do not upload artifacts yet");
+        }
+        return 0;
+    }
+
     private ApiResponse call(String method, String path, JsonNode body) {
         ApiResponse response = transport.send(method, path, body);
         check(response, method, path);
