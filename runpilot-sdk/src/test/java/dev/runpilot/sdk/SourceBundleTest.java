@@ -120,7 +120,8 @@ class SourceBundleTest {
         }
         Path stored;
         try (var files = Files.walk(home.resolve("storage/bundles"))) {
-            stored = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            stored = files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".tar.gz"))
+                    .findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(stored);
         bytes[bytes.length / 2] ^= 0x01;
