@@ -137,6 +137,32 @@ class SourceBundleTest {
     }
 
     @Test
+    void aBundleFailingItsStorageChecksumIsNotUnpackedAndNothingRuns() throws Exception {
+        Path marker = scratch.resolve("ran");
+        Files.writeString(tree.resolve("train.sh"), "touch " + marker + "\n");
+        String id;
+        try (RunPilotClient submitter = client(0).build()) {
+            id = submitter.submit(trainJob().build()).id();
+        }
+        // The bundle's bytes stay intact; the digest the storage keeps for them no longer matches.
+        Path sidecar;
+        try (var files = Files.walk(home.resolve("storage/bundles"))) {
+            sidecar = files.filter(f -> f.getFileName().toString().startsWith(".rp-meta-")).findFirst().orElseThrow();
+        }
+        Files.writeString(sidecar, Files.readString(sidecar).replaceAll("sha256=[0-9a-f]{64}", "sha256=" + "0".repeat(64)));
+
+        try (RunPilotClient agent = client(1).build()) {
+            RunResult result = agent.run(id).await();
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.message()).contains("Checksum mismatch");
+        }
+        assertThat(marker).doesNotExist();
+        try (var left = Files.walk(home.resolve("work"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void encryptedBundlesAreOpaqueInStorageAndDecryptedByTheAgent() throws Exception {
         EncryptionKey key = EncryptionKey.generate();
         try (RunPilotClient client = client(1).encryptionKey(key).build()) {
