@@ -50,6 +50,17 @@ class ArtifactsTest {
     }
 
     @Test
+    void aFailedAttemptStillSavesItsArtifactsForDebugging() {
+        try (RunPilotClient client = client()) {
+            Run run = client.submit(shell("crash", "printf 'stack trace' > crash.txt; exit 3").artifacts("*.txt").build());
+            RunResult result = run.await();
+
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.artifacts()).extracting(Artifact::path).containsExactly("crash.txt");
+        }
+    }
+
+    @Test
     void aJobWhoseFilesMatchNothingSaysSoAndHasNoArtifacts() {
         try (RunPilotClient client = client()) {
             Run run = client.submit(shell("quiet", "true").artifacts("*.pt").build());

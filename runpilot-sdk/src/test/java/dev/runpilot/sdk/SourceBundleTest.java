@@ -120,7 +120,8 @@ class SourceBundleTest {
         }
         Path stored;
         try (var files = Files.walk(home.resolve("storage/bundles"))) {
-            stored = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            stored = files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".tar.gz"))
+                    .findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(stored);
         bytes[bytes.length / 2] ^= 0x01;
@@ -133,6 +134,32 @@ class SourceBundleTest {
             assertThat(result.message()).startsWith("source bundle refused (");
         }
         assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void aBundleFailingItsStorageChecksumIsNotUnpackedAndNothingRuns() throws Exception {
+        Path marker = scratch.resolve("ran");
+        Files.writeString(tree.resolve("train.sh"), "touch " + marker + "\n");
+        String id;
+        try (RunPilotClient submitter = client(0).build()) {
+            id = submitter.submit(trainJob().build()).id();
+        }
+        // The bundle's bytes stay intact; the digest the storage keeps for them no longer matches.
+        Path sidecar;
+        try (var files = Files.walk(home.resolve("storage/bundles"))) {
+            sidecar = files.filter(f -> f.getFileName().toString().startsWith(".rp-meta-")).findFirst().orElseThrow();
+        }
+        Files.writeString(sidecar, Files.readString(sidecar).replaceAll("sha256=[0-9a-f]{64}", "sha256=" + "0".repeat(64)));
+
+        try (RunPilotClient agent = client(1).build()) {
+            RunResult result = agent.run(id).await();
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.message()).contains("Checksum mismatch");
+        }
+        assertThat(marker).doesNotExist();
+        try (var left = Files.walk(home.resolve("work"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
     }
 
     @Test

@@ -56,4 +56,12 @@ class S3SettingsTest {
         assertThatThrownBy(() -> S3Settings.fromUri(URI.create("s3:///just-a-path")))
                 .hasMessageContaining("names no bucket");
     }
+
+    @Test
+    void theFactoryReportsABadUriAsAProviderError() {
+        assertThatThrownBy(() -> new S3StorageBackendFactory().create(URI.create("s3://bucket/p?bogus=1"), () -> null))
+                .isInstanceOf(dev.runpilot.sdk.ProviderException.class)
+                .hasMessageContaining("s3://bucket/p")
+                .hasMessageContaining("'bogus'");
+    }
 }

@@ -276,8 +276,12 @@ public final class FileStorageBackend implements StorageBackend {
         } catch (NoSuchFileException e) {
             return new Metadata(Optional.empty(), Optional.empty());
         }
-        return new Metadata(Optional.ofNullable(properties.getProperty("sha256")),
-                Optional.ofNullable(properties.getProperty("contentType")));
+        String sha256 = properties.getProperty("sha256");
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            throw new IOException("its metadata file " + sidecar + " is damaged (sha256=" + sha256
+                    + "); write the object again, or delete the metadata file to read it unverified");
+        }
+        return new Metadata(Optional.ofNullable(sha256), Optional.ofNullable(properties.getProperty("contentType")));
     }
 
     private void pruneEmptyDirectories(Path dir) {

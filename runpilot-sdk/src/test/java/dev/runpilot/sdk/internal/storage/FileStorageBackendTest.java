@@ -375,6 +375,18 @@ class FileStorageBackendTest {
     }
 
     @Test
+    void aDamagedSidecarIsAStorageErrorNamingIt() throws Exception {
+        storage.put("model.bin", bytes("good version"));
+        Files.writeString(root.resolve(".rp-meta-model.bin"), "sha256=not-a-digest\n");
+
+        assertThatThrownBy(() -> storage.get("model.bin"))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("'model.bin'")
+                .hasMessageContaining(".rp-meta-model.bin")
+                .hasMessageContaining("damaged");
+    }
+
+    @Test
     void uriPointsAtTheRootDirectory() {
         assertThat(Path.of(storage.uri())).isEqualTo(root.toAbsolutePath().normalize());
     }
