@@ -1,0 +1,202 @@
+package dev.runpilot.cli;
+
+import dev.runpilot.sdk.RunPilot;
+import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.archive.SigningKey;
+import dev.runpilot.sdk.archive.TrustedKeys;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code runpilot} command: runs, submits and inspects jobs on a RunPilot control plane, manages
+ * signing keys and checks the machine. Built only on the public API of {@code runpilot-sdk}.
+ *
+ * <pre>{@code
+ * runpilot run -- python train.py          # run on the embedded engine, follow the log
+ * runpilot list -o json                    # machine-readable output
+ * }</pre>
+ *
+ * <p>Every subcommand is described in {@code docs/cli.md}; the exit codes are listed there and at the
+ * end of {@code runpilot --help}.
+ */
+@Command(name = "runpilot",
+        mixinStandardHelpOptions = true,
+        versionProvider = RunPilotCli.Version.class,
+        description = "Runs compute jobs anywhere: on this machine, on agents, or on a cloud instance per job.",
+        footer = ExitCodes.FOOTER,
+        usageHelpAutoWidth = true,
+        subcommands = {
+                RunCommand.class,
+                SubmitCommand.class,
+                StatusCommand.class,
+                ListCommand.class,
+                ShowCommand.class,
+                LogsCommand.class,
+                WatchCommand.class,
+                CancelCommand.class,
+                MetricsCommand.class,
+                KeysCommand.class,
+                ValidateCommand.class,
+                DoctorCommand.class,
+                CompletionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class RunPilotCli {
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Control plane home (database, storage, keys). Default: $RUNPILOT_HOME, else ~/.runpilot.")
+    Path home;
+
+    @Option(names = "--storage", scope = ScopeType.INHERIT, paramLabel = "URI",
+            description = "Where bundles, logs and artifacts go, such as s3://bucket/prefix."
+                    + " Default: $RUNPILOT_STORAGE, else file:<home>/storage.")
+    URI storage;
+
+    @Option(names = "--runtime", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Container runtime for jobs run here: auto (docker when an engine answers, else process),"
+                    + " docker or process. Default: auto.")
+    String runtime;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Say more: INFO logs and stack traces; twice for DEBUG logs.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only results and errors: no progress bars, no hints.")
+    boolean quiet;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.", defaultValue = "table")
+    Output.Format format;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT,
+            description = "No ANSI colours (also when NO_COLOR is set or the output is not a terminal).")
+    boolean noColor;
+
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String... args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line and returns its exit code, printing to {@code System.out} and {@code System.err}.
+     *
+     * @param args the arguments
+     * @return the exit code, one of those listed by {@code runpilot --help}
+     */
+    public static int execute(String... args) {
+        Logging.configure(args);
+        return commandLine().execute(args);
+    }
+
+    /** Builds the configured command line; completion scripts are generated from the same model. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RunPilotCli());
+        cli.setExitCodeExceptionMapper(ExitCodes.mapper());
+        cli.setExecutionExceptionHandler(RunPilotCli::handleException);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    private static int handleException(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+        RunPilotCli root = cli.getCommandSpec().root().commandLine().getCommand();
+        PrintWriter err = cli.getErr();
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        err.println("runpilot: " + message);
+        if (root.verbosity() > 0) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.exitCode(e);
+    }
+
+    /** Returns how many times -v was given. */
+    int verbosity() {
+        return verbose.length;
+    }
+
+    /** Returns the home directory: --home, else $RUNPILOT_HOME, else ~/.runpilot. */
+    Path home() {
+        if (home != null) {
+            return home.toAbsolutePath();
+        }
+        String env = System.getenv("RUNPILOT_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("user.home"), ".runpilot");
+    }
+
+    /** Returns the storage URI given by --storage or $RUNPILOT_STORAGE, if any. */
+    Optional<URI> storage() {
+        if (storage != null) {
+            return Optional.of(storage);
+        }
+        String env = System.getenv("RUNPILOT_STORAGE");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(URI.create(env));
+    }
+
+    /** Returns the storage URI the client uses: the configured one, else the home's storage directory. */
+    URI effectiveStorage() {
+        return storage().orElseGet(() -> home().resolve("storage").toUri());
+    }
+
+    /** Returns the key directory, {@code <home>/keys}. */
+    Path keysDir() {
+        return home().resolve("keys");
+    }
+
+    /** Returns the printer for results in the chosen format. */
+    Output output(CommandLine cli) {
+        return new Output(format, cli.getOut(), cli.getErr(), quiet, Terminal.colors(noColor));
+    }
+
+    /**
+     * Opens a client on the configured control plane.
+     *
+     * @param workers how many runs this process executes at once; zero to only submit and read
+     * @param progress whether bundling and uploads show a progress bar (on a terminal, unless -q)
+     * @return the client, to close
+     */
+    RunPilotClient openClient(int workers, boolean progress) {
+        RunPilotClient.Builder builder = RunPilot.client().home(home()).workers(workers);
+        storage().ifPresent(builder::storage);
+        if (runtime != null) {
+            builder.runtime(runtime);
+        }
+        Path signing = keysDir().resolve(KeysCommand.DEFAULT_KEY + ".key");
+        if (Files.exists(signing)) {
+            builder.signingKey(SigningKey.load(signing));
+        }
+        Path trusted = keysDir().resolve(KeysCommand.TRUSTED_DIR);
+        if (Files.isDirectory(trusted)) {
+            TrustedKeys keys = TrustedKeys.load(trusted);
+            if (!keys.isEmpty()) {
+                builder.trustedKeys(keys);
+            }
+        }
+        if (progress && !quiet && Terminal.isInteractive()) {
+            builder.progress(new ProgressBar(System.err, Terminal.colors(noColor)));
+        }
+        return builder.build();
+    }
+
+    /** Reads the version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = RunPilotCli.class.getPackage().getImplementationVersion();
+            return new String[] {"runpilot " + (version == null ? "(development build)" : version),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
