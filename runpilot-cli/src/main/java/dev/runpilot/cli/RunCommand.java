@@ -1,5 +1,6 @@
 package dev.runpilot.cli;
 
+import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.LogStream;
@@ -65,13 +66,21 @@ final class RunCommand extends BaseCommand {
                 + (result.message().isEmpty() || result.isSuccess() ? "" : ": " + result.message())));
     }
 
-    /** 0 for success; the job's own exit code when it exited non-zero; 1 for any other failure. */
+    /**
+     * 0 for success; the job's own exit code when it failed by exiting non-zero (reason {@code exit_code}); 1 for
+     * any other end (timed out, cancelled, runtime error, ...).
+     */
     static int exitCode(RunResult result) {
-        if (result.status() == RunStatus.SUCCEEDED) {
+        return exitCode(result.status(), result.reason(), result.exitCode());
+    }
+
+    static int exitCode(RunStatus status, java.util.Optional<FailureReason> reason, java.util.OptionalInt exitCode) {
+        if (status == RunStatus.SUCCEEDED) {
             return ExitCodes.OK;
         }
-        if (result.exitCode().isPresent() && result.exitCode().getAsInt() > 0 && result.exitCode().getAsInt() < 256) {
-            return result.exitCode().getAsInt();
+        if (status == RunStatus.FAILED && reason.equals(java.util.Optional.of(FailureReason.EXIT_CODE))
+                && exitCode.isPresent() && exitCode.getAsInt() > 0 && exitCode.getAsInt() < 256) {
+            return exitCode.getAsInt();
         }
         return ExitCodes.FAILED;
     }

@@ -83,11 +83,7 @@ final class WatchCommand extends BaseCommand {
     }
 
     static int exitCode(RunInfo info) {
-        if (info.status() == RunStatus.SUCCEEDED) {
-            return ExitCodes.OK;
-        }
-        int code = info.exitCode().orElse(0);
-        return code > 0 && code < 256 ? code : ExitCodes.FAILED;
+        return RunCommand.exitCode(info.status(), info.reason(), info.exitCode());
     }
 
     private void remember(List<LogLine> fresh) {
