@@ -4,8 +4,10 @@
 #
 #   scripts/benchmarks.sh e2e [EndToEnd options]   # ~1.5 min: latency, jobs/s, phase breakdown
 #   scripts/benchmarks.sh jmh [JMH options]        # 10-13 min: NoopJobBenchmark, NoopThroughputBenchmark
+#   scripts/benchmarks.sh cli                      # ~2 min: cold start of `runpilot status` (RUNS=20)
 set -eu
 cd "$(dirname "$0")/.."
+[ "${1:-}" = cli ] && exec runpilot-benchmarks/cli-startup.sh
 ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true
 JAR=runpilot-benchmarks/target/benchmarks.jar
 echo "nproc: $(nproc); $(java -version 2>&1 | head -n 1); load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
@@ -14,5 +16,5 @@ what=${1:-e2e}
 case "$what" in
   e2e) exec java -cp "$JAR" dev.runpilot.benchmarks.EndToEnd "$@" ;;
   jmh) exec java -jar "$JAR" "$@" ;;
-  *) echo "usage: $0 e2e|jmh [options]" >&2; exit 2 ;;
+  *) echo "usage: $0 e2e|jmh|cli [options]" >&2; exit 2 ;;
 esac

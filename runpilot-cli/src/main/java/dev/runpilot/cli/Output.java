@@ -72,7 +72,7 @@ final class Output {
     /** Prints one compact JSON object on its own line (for streams such as {@code logs -f -o json}). */
     void printLine(Object document) {
         try {
-            out.println(JSON_COMPACT.writeValueAsString(document));
+            out.println(JsonHolder.COMPACT.writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
@@ -106,7 +106,10 @@ final class Output {
         return new Table(headers);
     }
 
-    private static final ObjectMapper JSON_COMPACT = new ObjectMapper();
+    /** Loads Jackson only when JSON is written: table output starts faster without it. */
+    private static final class JsonHolder {
+        static final ObjectMapper COMPACT = new ObjectMapper();
+    }
 
     static String serialize(Object document, Format format) {
         ObjectMapper mapper = format == Format.yaml

@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,27 +29,44 @@ import picocli.CommandLine.ScopeType;
  * end of {@code runpilot --help}.
  */
 @Command(name = "runpilot",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = RunPilotCli.Version.class,
         description = "Runs compute jobs anywhere: on this machine, on agents, or on a cloud instance per job.",
         footer = ExitCodes.FOOTER,
-        usageHelpAutoWidth = true,
-        subcommands = {
-                RunCommand.class,
-                SubmitCommand.class,
-                StatusCommand.class,
-                ListCommand.class,
-                ShowCommand.class,
-                LogsCommand.class,
-                WatchCommand.class,
-                CancelCommand.class,
-                MetricsCommand.class,
-                KeysCommand.class,
-                ValidateCommand.class,
-                DoctorCommand.class,
-                CompletionCommand.class,
-                CommandLine.HelpCommand.class})
+        usageHelpAutoWidth = true)
 public final class RunPilotCli {
+    /**
+     * The subcommands, in the order help lists them. Each is created only when needed (see {@link #create}):
+     * building picocli's model of every command by reflection is a large part of a short command's start-up.
+     */
+    private static final List<String> SUBCOMMANDS = List.of("run", "submit", "status", "list", "show", "logs", "watch",
+            "cancel", "metrics", "keys", "validate", "doctor", "completion", "help");
+
+    /** Root options that take a value as the next argument; the subcommand is the first other word. */
+    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--home", "--storage", "--runtime", "-o", "--output");
+
+    /** Creates a subcommand; a switch rather than a map of constructor references, which cost start-up time. */
+    private static Object create(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "submit" -> new SubmitCommand();
+            case "status" -> new StatusCommand();
+            case "list" -> new ListCommand();
+            case "show" -> new ShowCommand();
+            case "logs" -> new LogsCommand();
+            case "watch" -> new WatchCommand();
+            case "cancel" -> new CancelCommand();
+            case "metrics" -> new MetricsCommand();
+            case "keys" -> new KeysCommand();
+            case "validate" -> new ValidateCommand();
+            case "doctor" -> new DoctorCommand();
+            case "completion" -> new CompletionCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
+
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Control plane home (database, storage, keys). Default: $RUNPILOT_HOME, else ~/.runpilot.")
     Path home;
@@ -95,12 +114,39 @@ public final class RunPilotCli {
      */
     public static int execute(String... args) {
         Logging.configure(args);
-        return commandLine().execute(args);
+        return commandLine(subcommandIn(args)).execute(args);
     }
 
-    /** Builds the configured command line; completion scripts are generated from the same model. */
+    /** Builds the command line with every subcommand; completion scripts are generated from this model. */
     static CommandLine commandLine() {
+        return commandLine(Optional.empty());
+    }
+
+    /**
+     * Finds the subcommand the arguments name, skipping root options and their values. Empty when there is
+     * none, or it is an alias or unknown: then every subcommand is registered and picocli reports the error.
+     */
+    static Optional<String> subcommandIn(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (OPTIONS_WITH_VALUES.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return SUBCOMMANDS.contains(arg) && !arg.equals("help") ? Optional.of(arg) : Optional.empty();
+            } else if (arg.equals("--")) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static CommandLine commandLine(Optional<String> only) {
         CommandLine cli = new CommandLine(new RunPilotCli());
+        for (String name : SUBCOMMANDS) {
+            if (only.isEmpty() || only.get().equals(name)) {
+                cli.addSubcommand(name, create(name));
+            }
+        }
         cli.setExitCodeExceptionMapper(ExitCodes.mapper());
         cli.setExecutionExceptionHandler(RunPilotCli::handleException);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -172,6 +218,9 @@ public final class RunPilotCli {
         storage().ifPresent(builder::storage);
         if (runtime != null) {
             builder.runtime(runtime);
+        } else if (workers == 0) {
+            // Nothing runs in this process, so the runtime is never used: skip probing for a Docker engine.
+            builder.runtime("process");
         }
         Path signing = keysDir().resolve(KeysCommand.DEFAULT_KEY + ".key");
         if (Files.exists(signing)) {
