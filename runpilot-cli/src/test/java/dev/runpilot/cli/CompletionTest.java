@@ -53,7 +53,7 @@ class CompletionTest {
         assertThat(listOptions).doesNotContain("--status");
 
         String values = shell(fish, "--no-config", "-c", "source " + script + "; complete -C 'runpilot -o '");
-        assertThat(values.lines().map(l -> l.split("\t")[0])).containsExactly("table", "json", "yaml");
+        assertThat(values.lines().map(l -> l.split("\t")[0])).containsExactlyInAnyOrder("table", "json", "yaml");
     }
 
     @Test
