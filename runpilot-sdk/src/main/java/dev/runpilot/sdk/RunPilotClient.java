@@ -105,6 +105,21 @@ public interface RunPilotClient extends AutoCloseable {
         Builder inMemory();
 
         /**
+         * Keeps the control plane's database at this JDBC URL instead of {@code <home>/runpilot.db} (or
+         * the in-memory database of {@link #inMemory()}); storage and work directories stay under the
+         * home. {@code jdbc:postgresql://HOST:PORT/DATABASE?user=USER} lets several clients, servers and
+         * agents on different machines share one queue: it needs {@code org.postgresql:postgresql} and
+         * {@code com.zaxxer:HikariCP} on the class path, takes the password from a {@code password} URL
+         * parameter or {@code PGPASSWORD} (never logged or shown), and opens at most 10 connections.
+         * {@code jdbc:sqlite:PATH}, or a plain file path, names a SQLite file. The schema is created or
+         * migrated when the client is built. Default: SQLite at {@code <home>/runpilot.db}.
+         *
+         * @param jdbcUrl such as {@code jdbc:postgresql://db.internal:5432/runpilot?user=runpilot}
+         * @return this builder
+         */
+        Builder database(String jdbcUrl);
+
+        /**
          * Stores bundles, logs and artifacts under a URI; its scheme picks the backend.
          *
          * @param uri such as {@code file:///data/runpilot} or {@code s3://bucket/prefix}
@@ -224,6 +239,62 @@ public interface RunPilotClient extends AutoCloseable {
          * @return this builder
          */
         Builder classLoader(ClassLoader classLoader);
+
+        /**
+         * Uses the RunPilot server at this URI as the control plane instead of the embedded one: the
+         * client then only submits and reads over HTTP (the server's agents run the jobs), and the
+         * home, storage, compute, runtime and worker options do not apply.
+         *
+         * @param endpoint such as {@code https://runpilot.example.com}
+         * @return this builder
+         */
+        default Builder endpoint(URI endpoint) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets the bearer token for {@link #endpoint(URI)}. Default: the profile's token.
+         *
+         * @param token a user token created by the server's administrator
+         * @return this builder
+         */
+        default Builder token(String token) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Takes the endpoint and token from a profile of the credentials file
+         * ({@link dev.runpilot.sdk.config.Profiles}; {@code ~/.runpilot/config} by default, or
+         * {@code config} in the {@link #home(Path) home}). An explicit endpoint or token wins.
+         *
+         * @param profile such as {@code staging}
+         * @return this builder
+         */
+        default Builder profile(String profile) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets how calls to a RunPilot server are retried on connection errors, 429 and 502/503/504
+         * (a {@code Retry-After} header sets the wait). Default: 5 attempts, 200 ms doubling up to 5 s,
+         * with jitter. Submissions stay exactly-once across retries (idempotency keys).
+         *
+         * @param policy the attempts and backoff; its {@code retryOn} settings do not apply
+         * @return this builder
+         */
+        default Builder retry(RetryPolicy policy) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets the longest wait for one call to a RunPilot server (each retry gets its own). Default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        default Builder requestTimeout(Duration timeout) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
 
         /**
          * Opens the control plane, recovers runs whose agent died, and starts the compute.

@@ -40,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded engine behind {@link RunPilotClient}: the SQLite control plane, the scheduler, and
+ * The embedded engine behind {@link RunPilotClient}: the control plane (SQLite, or a shared
+ * PostgreSQL), the scheduler, and
  * the compute provider with its local agents, all owned by this client and released by close.
  */
 public final class EmbeddedClient implements RunPilotClient {
@@ -88,7 +89,8 @@ public final class EmbeddedClient implements RunPilotClient {
         Path home = options.resolveHome();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            Database db = options.inMemory ? Database.inMemory() : Database.open(home.resolve("runpilot.db"));
+            Database db = options.databaseUrl != null ? Database.open(options.databaseUrl)
+                    : options.inMemory ? Database.inMemory() : Database.open(home.resolve("runpilot.db"));
             opened.add(db);
             ProviderRegistry registry = new ProviderRegistry(options.resolveClassLoader());
             ProviderContextImpl context = new ProviderContextImpl(home);
@@ -196,24 +198,41 @@ public final class EmbeddedClient implements RunPilotClient {
         return runs.list(query);
     }
 
-    RunStore runs() {
+    public RunStore runs() {
         return runs;
     }
 
-    AttemptStore attempts() {
+    public AttemptStore attempts() {
         return attempts;
     }
 
-    OutputStore outputs() {
+    public OutputStore outputs() {
         return outputs;
     }
 
-    ChangeSignal signal() {
+    public ChangeSignal signal() {
         return signal;
     }
 
-    String location() {
+    public String location() {
         return db.location();
+    }
+
+    /** The database, storage, compute and home, for the HTTP API server built on this engine. */
+    public Database database() {
+        return db;
+    }
+
+    public StorageBackend storage() {
+        return storage;
+    }
+
+    public ComputeProvider compute() {
+        return compute;
+    }
+
+    public Path home() {
+        return home;
     }
 
     /** Tells this client's local agents at once that a run was cancelled (other processes learn it by heartbeat). */

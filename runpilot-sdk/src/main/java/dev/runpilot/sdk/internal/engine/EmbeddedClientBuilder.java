@@ -24,6 +24,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
 
     Path home;
     boolean inMemory;
+    String databaseUrl;
     URI storageUri;
     StorageBackend storage;
     String computeName;
@@ -38,6 +39,45 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     TrustedKeys trustedKeys;
     EncryptionKey encryptionKey;
     ProgressListener progress = ProgressListener.none();
+    URI endpoint;
+    String token;
+    String profile;
+    dev.runpilot.sdk.RetryPolicy apiRetry = dev.runpilot.sdk.internal.remote.RemoteClients.DEFAULT_RETRY;
+    Duration requestTimeout = Duration.ofSeconds(30);
+
+    @Override
+    public RunPilotClient.Builder endpoint(URI endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder token(String token) {
+        this.token = Objects.requireNonNull(token, "token");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder profile(String profile) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder retry(dev.runpilot.sdk.RetryPolicy policy) {
+        this.apiRetry = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder requestTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
+        }
+        this.requestTimeout = timeout;
+        return this;
+    }
 
     @Override
     public RunPilotClient.Builder home(Path home) {
@@ -50,6 +90,17 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     public RunPilotClient.Builder inMemory() {
         this.inMemory = true;
         this.home = null;
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder database(String jdbcUrl) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (jdbcUrl.isBlank()) {
+            throw new IllegalArgumentException("database URL must not be blank; write jdbc:postgresql://HOST:PORT/DATABASE"
+                    + " or jdbc:sqlite:PATH");
+        }
+        this.databaseUrl = jdbcUrl;
         return this;
     }
 
@@ -162,6 +213,12 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
 
     @Override
     public RunPilotClient build() {
+        if (endpoint != null || profile != null) {
+            dev.runpilot.sdk.config.Profiles profiles = home != null
+                    ? dev.runpilot.sdk.config.Profiles.at(home.resolve("config")) : dev.runpilot.sdk.config.Profiles.atDefaultLocation();
+            return dev.runpilot.sdk.internal.remote.RemoteClients.open(java.util.Optional.ofNullable(endpoint),
+                    java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout);
+        }
         return EmbeddedClient.open(this);
     }
 

@@ -42,11 +42,17 @@ public final class AttemptStore {
      * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
      */
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
+        return claim(agentId, host, lease, ClaimFilter.ANY);
+    }
+
+    /** Like {@link #claim(String, String, Duration)}, among the runs the filter admits only. */
+    public Optional<Claim> claim(String agentId, String host, Duration lease, ClaimFilter filter) {
         // A plain read first: idle agents woken by every change must not all queue for the write lock.
         boolean anyReady = db.read(c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ? LIMIT 1")) {
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + filter.sql() + " LIMIT 1")) {
                 p.setLong(1, clock.millis());
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next();
                 }
@@ -63,8 +69,9 @@ public final class AttemptStore {
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
-                            + " ORDER BY priority DESC, seq LIMIT 1")) {
+                            + filter.sql() + " ORDER BY priority DESC, seq LIMIT 1" + db.dialect().forUpdateSkipLocked())) {
                 p.setLong(1, now);
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -94,7 +101,7 @@ public final class AttemptStore {
                 p.setLong(5, now);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId, now);
+            RunLifecycle.move(c, db.dialect(), runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId, now);
             return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets(c, runId)),
                     Optional.ofNullable(sourceJson).map(SourceRef::fromJson)));
         });
@@ -118,7 +125,7 @@ public final class AttemptStore {
                 p.setInt(4, attempt);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, runId, RunStatus.ASSIGNED, RunStatus.RUNNING, attempt, "started (" + description + ")", clock.millis());
+            RunLifecycle.move(c, db.dialect(), runId, RunStatus.ASSIGNED, RunStatus.RUNNING, attempt, "started (" + description + ")", clock.millis());
             return true;
         });
     }
@@ -219,7 +226,8 @@ public final class AttemptStore {
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT r.id, r.attempts, r.agent_id, r.lease_expires_at, a.host, a.pid, a.pid_started_at FROM runs r"
                             + " JOIN attempts a ON a.run_id = r.id AND a.number = r.attempts"
-                            + " WHERE r.status IN ('ASSIGNED', 'RUNNING', 'CANCELLING') AND r.lease_expires_at < ?")) {
+                            + " WHERE r.status IN ('ASSIGNED', 'RUNNING', 'CANCELLING') AND r.lease_expires_at < ?"
+                            + db.dialect().forUpdateSkipLocked())) {
                 p.setLong(1, now);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
@@ -241,6 +249,7 @@ public final class AttemptStore {
         });
     }
 
+    /** Ends an attempt of a run the caller has locked. */
     private RunStatus endAttempt(Connection c, String runId, int attempt, AttemptEnd end, long now) throws SQLException {
         RunStatus status = RunStore.status(c, runId).orElseThrow();
         try (PreparedStatement p = c.prepareStatement(
@@ -255,12 +264,12 @@ public final class AttemptStore {
         }
         if (status == RunStatus.CANCELLING) {
             setOutcome(c, runId, end.exitCode(), FailureReason.CANCELLED);
-            RunLifecycle.move(c, runId, status, RunStatus.CANCELLED, attempt, "cancelled; attempt " + attempt + " " + end.message(), now);
+            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.CANCELLED, attempt, "cancelled; attempt " + attempt + " " + end.message(), now);
             return RunStatus.CANCELLED;
         }
         if (end.isSuccess()) {
             setOutcome(c, runId, end.exitCode(), null);
-            RunLifecycle.move(c, runId, status, RunStatus.SUCCEEDED, attempt, end.message(), now);
+            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.SUCCEEDED, attempt, end.message(), now);
             return RunStatus.SUCCEEDED;
         }
         FailureReason reason = end.reason().orElseThrow();
@@ -274,14 +283,14 @@ public final class AttemptStore {
                 p.setString(2, runId);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, runId, status, RunStatus.QUEUED, attempt, "attempt " + attempt + " failed ("
+            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.QUEUED, attempt, "attempt " + attempt + " failed ("
                     + reason.wireName() + ": " + end.message() + "); attempt " + (attempt + 1) + " of " + retry.maxAttempts()
                     + " in " + delay.toMillis() + " ms", now);
             return RunStatus.QUEUED;
         }
         RunStatus terminal = reason == FailureReason.TIMEOUT ? RunStatus.TIMED_OUT : RunStatus.FAILED;
         setOutcome(c, runId, end.exitCode(), reason);
-        RunLifecycle.move(c, runId, status, terminal, attempt, end.message(), now);
+        RunLifecycle.move(c, db.dialect(), runId, status, terminal, attempt, end.message(), now);
         return terminal;
     }
 
@@ -304,10 +313,11 @@ public final class AttemptStore {
         }
     }
 
-    private static boolean holds(Connection c, String runId, int attempt, String agentId) throws SQLException {
+    /** Whether the agent still holds the attempt; locks the run row until the transaction ends. */
+    private boolean holds(Connection c, String runId, int attempt, String agentId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT 1 FROM runs WHERE id = ? AND agent_id = ? AND attempts = ?"
-                        + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')")) {
+                        + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')" + db.dialect().forUpdate())) {
             p.setString(1, runId);
             p.setString(2, agentId);
             p.setInt(3, attempt);
@@ -348,6 +358,12 @@ public final class AttemptStore {
             p.setLong(index, value.getAsLong());
         } else {
             p.setNull(index, java.sql.Types.INTEGER);
+        }
+    }
+
+    private static void setArgs(PreparedStatement p, int first, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            p.setObject(first + i, args.get(i));
         }
     }
 }

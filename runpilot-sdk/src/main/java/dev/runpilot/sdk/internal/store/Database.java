@@ -1,205 +1,133 @@
 package dev.runpilot.sdk.internal.store;
 
 import dev.runpilot.sdk.ControlPlaneException;
-import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * The embedded control plane's SQLite database: one connection, used by one thread at a time,
- * with write transactions taken as {@code BEGIN IMMEDIATE} so that several processes sharing one
- * file (a CLI and an agent) serialise their writes instead of failing on lock upgrades.
+ * The control plane's database, migrated to this version's schema on open: SQLite (one file, or
+ * in memory) for the embedded engine, or PostgreSQL shared by several servers and agents. Work runs
+ * in units: {@link #read} on a consistent view, {@link #write} in one transaction that is rolled
+ * back if the work throws. A write unit started inside another on the same thread joins it.
  */
-public final class Database implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Database.class);
-    private static final int BUSY_TIMEOUT_MS = 15_000;
+public abstract class Database implements AutoCloseable {
+    /** Connections a PostgreSQL database keeps at most, unless told otherwise. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10;
 
-    private final Connection connection;
-    private final String location;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean closed;
-    private boolean inTransaction;
-
-    private Database(Connection connection, String location) {
-        this.connection = connection;
-        this.location = location;
+    Database() {
     }
 
     /**
-     * Opens (creating if needed) the database file and migrates its schema.
+     * Opens (creating if needed) a SQLite database file in WAL mode and migrates its schema.
      *
      * @throws ControlPlaneException if the file cannot be created, is not a RunPilot database, is
      *     corrupt, or was written by a newer version
      */
     public static Database open(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | SecurityException e) {
-            throw new ControlPlaneException("Cannot create the RunPilot home " + dir + " (" + e
-                    + "). Choose a writable directory with RunPilot.client().home(path) or the RUNPILOT_HOME variable.", e);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new ControlPlaneException("The RunPilot home " + dir + " is not writable by this user. Fix its permissions"
-                    + " (chmod u+w " + dir + ") or choose another with RunPilot.client().home(path) or RUNPILOT_HOME.");
-        }
-        if (Files.exists(file) && !Files.isWritable(file)) {
-            throw new ControlPlaneException("The RunPilot database " + file + " is not writable by this user. Fix its permissions"
-                    + " (chmod u+w " + file + ") or choose another home.");
-        }
-        Database db = connect("jdbc:sqlite:" + file.toAbsolutePath(), file.toAbsolutePath().toString(), true);
-        restrictPermissions(file);
-        return db;
+        return SqliteDatabase.openFile(file);
     }
 
-    /** Opens a private in-memory database. */
+    /** Opens a private in-memory SQLite database. */
     public static Database inMemory() {
-        return connect("jdbc:sqlite::memory:", "an in-memory database", false);
+        return SqliteDatabase.openInMemory();
     }
 
-    private static Database connect(String url, String location, boolean wal) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(BUSY_TIMEOUT_MS);
-        if (wal) {
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        }
-        config.enforceForeignKeys(false);
-        Connection connection;
-        try {
-            connection = config.createConnection(url);
-        } catch (SQLException e) {
-            throw translate(e, location, "open");
-        }
-        Database db = new Database(connection, location);
-        try {
-            new SchemaMigrator(location).migrate(db);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        return db;
+    /**
+     * Opens the database a JDBC URL names, with at most {@value #DEFAULT_MAX_CONNECTIONS} connections.
+     *
+     * @see #open(String, int)
+     */
+    public static Database open(String url) {
+        return open(url, DEFAULT_MAX_CONNECTIONS);
     }
 
-    private static void restrictPermissions(Path file) {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return;
+    /**
+     * Opens the database a JDBC URL names and migrates its schema: {@code jdbc:sqlite:PATH} (or a
+     * plain file path), {@code jdbc:sqlite::memory:}, or {@code jdbc:postgresql://HOST:PORT/DB}
+     * (user and password as URL parameters, or the password in {@code PGPASSWORD}), which needs
+     * {@code org.postgresql:postgresql} and {@code com.zaxxer:HikariCP} on the class path.
+     *
+     * @param url the database
+     * @param maxConnections for PostgreSQL, the most connections the pool opens; ignored for SQLite,
+     *     which uses one
+     * @throws ControlPlaneException if the database cannot be reached or opened (the message names
+     *     the URL with any password masked), or holds a schema from a newer RunPilot
+     * @throws IllegalArgumentException if the URL names another kind of database
+     */
+    public static Database open(String url, int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
         }
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | UnsupportedOperationException e) {
-            log.debug("Could not restrict permissions of {}: {}", file, e.toString());
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:postgresql:")) {
+            requirePostgresLibraries(url);
+            return PostgresDatabase.connect(url, maxConnections);
+        }
+        if (lower.startsWith("jdbc:sqlite:")) {
+            String target = url.substring("jdbc:sqlite:".length());
+            return target.equals(":memory:") || target.isEmpty() ? inMemory() : open(toPath(target, url));
+        }
+        if (lower.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("Unsupported database URL " + PostgresUrl.mask(url) + ": RunPilot keeps its"
+                    + " control plane in jdbc:sqlite:PATH or jdbc:postgresql://HOST:PORT/DATABASE");
+        }
+        return open(toPath(url, url));
+    }
+
+    /** Checked before PostgresDatabase, which links against both libraries, is loaded. */
+    private static void requirePostgresLibraries(String url) {
+        List<String> missing = new ArrayList<>();
+        if (!isPresent("org.postgresql.Driver")) {
+            missing.add("org.postgresql:postgresql");
+        }
+        if (!isPresent("com.zaxxer.hikari.HikariDataSource")) {
+            missing.add("com.zaxxer:HikariCP");
+        }
+        if (!missing.isEmpty()) {
+            throw new ControlPlaneException("The RunPilot database " + PostgresUrl.mask(url) + " is PostgreSQL, which needs "
+                    + String.join(" and ", missing) + " on the class path; add " + (missing.size() == 1 ? "it" : "them")
+                    + " to the application's dependencies (runpilot-sdk declares both as optional, so they are not added for it).");
         }
     }
 
-    /** Describes where the data lives, for error messages. */
-    public String location() {
-        return location;
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, Database.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
+
+    private static Path toPath(String path, String url) {
+        try {
+            return Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("Database " + url + " is not a file path (" + e.getMessage()
+                    + "); write it as jdbc:sqlite:/dir/runpilot.db or jdbc:postgresql://HOST:PORT/DATABASE", e);
+        }
+    }
+
+    /** Describes where the data lives, for error messages: a file, or a URL with any password masked. */
+    public abstract String location();
 
     /** Runs read-only work. */
-    public <T> T read(SqlWork<T> work) {
-        lock.lock();
-        try {
-            ensureOpen();
-            return work.apply(connection);
-        } catch (SQLException e) {
-            throw translate(e, location, "read");
-        } finally {
-            lock.unlock();
-        }
-    }
+    public abstract <T> T read(SqlWork<T> work);
 
-    /** Runs work in one write transaction, rolled back if it throws. */
-    public <T> T write(SqlWork<T> work) {
-        lock.lock();
-        try {
-            ensureOpen();
-            if (inTransaction) {
-                return work.apply(connection);
-            }
-            execute("BEGIN IMMEDIATE");
-            inTransaction = true;
-            boolean done = false;
-            try {
-                T result = work.apply(connection);
-                execute("COMMIT");
-                done = true;
-                return result;
-            } finally {
-                inTransaction = false;
-                if (!done) {
-                    rollbackQuietly();
-                }
-            }
-        } catch (SQLException e) {
-            throw translate(e, location, "write");
-        } finally {
-            lock.unlock();
-        }
-    }
+    /**
+     * Runs work in one write transaction, rolled back if it throws. On PostgreSQL a unit that loses
+     * a deadlock or serialization conflict is rolled back and run again, a few times at most, so the
+     * work must not have effects outside the database before it returns.
+     */
+    public abstract <T> T write(SqlWork<T> work);
 
-    private void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
+    /** The SQL dialect of this database. */
+    abstract Dialect dialect();
 
-    private void rollbackQuietly() {
-        try {
-            execute("ROLLBACK");
-        } catch (SQLException e) {
-            log.debug("Rollback on {} failed: {}", location, e.toString());
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new ControlPlaneException("The RunPilot client is closed; " + location + " is no longer open. Build a new client.");
-        }
-    }
-
-    static ControlPlaneException translate(SQLException e, String location, String action) {
-        int code = e.getErrorCode() & 0xff;
-        if (code == SQLiteErrorCode.SQLITE_CORRUPT.code || code == SQLiteErrorCode.SQLITE_NOTADB.code) {
-            return new ControlPlaneException("The RunPilot database " + location + " is corrupt or not a database (" + e.getMessage()
-                    + "). Move it aside (for example mv " + location + " " + location + ".broken) to start with an empty"
-                    + " database, or restore it from a backup.", e);
-        }
-        if (code == SQLiteErrorCode.SQLITE_BUSY.code || code == SQLiteErrorCode.SQLITE_LOCKED.code) {
-            return new ControlPlaneException("The RunPilot database " + location + " stayed locked by another process for "
-                    + BUSY_TIMEOUT_MS / 1000 + " s. Check for a stuck runpilot process using the same home.", e);
-        }
-        if (code == SQLiteErrorCode.SQLITE_READONLY.code || code == SQLiteErrorCode.SQLITE_CANTOPEN.code
-                || code == SQLiteErrorCode.SQLITE_PERM.code) {
-            return new ControlPlaneException("Cannot " + action + " the RunPilot database " + location + " (" + e.getMessage()
-                    + "). Check that it and its directory are writable by this user, or choose another home.", e);
-        }
-        return new ControlPlaneException("Cannot " + action + " the RunPilot database " + location + ": " + e.getMessage(), e);
-    }
-
+    /** Closes the connection or pool; later units fail with {@link ControlPlaneException}. */
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                connection.close();
-            }
-        } catch (SQLException e) {
-            log.debug("Closing {} failed: {}", location, e.toString());
-        } finally {
-            lock.unlock();
-        }
-    }
+    public abstract void close();
 }

@@ -17,12 +17,16 @@ final class Dependencies {
     private Dependencies() {
     }
 
-    /** Re-evaluates every pending run that depends on {@code finishedRunId}. */
-    static void afterTerminal(Connection c, String finishedRunId, long now) throws SQLException {
+    /**
+     * Re-evaluates every pending run that depends on {@code finishedRunId}. The dependents are locked
+     * first, so that when two of a run's dependencies finish at once on different connections the
+     * second evaluation waits for the first and sees both outcomes.
+     */
+    static void afterTerminal(Connection c, Dialect dialect, String finishedRunId, long now) throws SQLException {
         List<String> dependents = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT d.run_id FROM run_dependencies d JOIN runs r ON r.id = d.run_id"
-                        + " WHERE d.depends_on = ? AND r.status = 'PENDING' ORDER BY r.seq")) {
+                        + " WHERE d.depends_on = ? AND r.status = 'PENDING' ORDER BY r.seq" + dialect.forUpdate())) {
             p.setString(1, finishedRunId);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
@@ -31,12 +35,12 @@ final class Dependencies {
             }
         }
         for (String dependent : dependents) {
-            evaluate(c, dependent, now);
+            evaluate(c, dialect, dependent, now);
         }
     }
 
-    /** Re-evaluates one pending run. Returns its status afterwards. */
-    static RunStatus evaluate(Connection c, String runId, long now) throws SQLException {
+    /** Re-evaluates one pending run, which the caller has locked or created. Returns its status afterwards. */
+    static RunStatus evaluate(Connection c, Dialect dialect, String runId, long now) throws SQLException {
         String blocking = null;
         RunStatus blockingStatus = null;
         boolean allSucceeded = true;
@@ -62,11 +66,11 @@ final class Dependencies {
                 p.setString(2, runId);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, runId, RunStatus.PENDING, RunStatus.FAILED, 0, message, now);
+            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.FAILED, 0, message, now);
             return RunStatus.FAILED;
         }
         if (allSucceeded) {
-            RunLifecycle.move(c, runId, RunStatus.PENDING, RunStatus.QUEUED, 0, "every dependency succeeded", now);
+            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.QUEUED, 0, "every dependency succeeded", now);
             return RunStatus.QUEUED;
         }
         return RunStatus.PENDING;

@@ -37,8 +37,8 @@ public final class OutputStore {
             return;
         }
         db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT OR IGNORE INTO log_lines (run_id, seq, attempt, at, stream, text) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(db.dialect().insertIgnoringDuplicates("log_lines",
+                    "(run_id, seq, attempt, at, stream, text) VALUES (?, ?, ?, ?, ?, ?)"))) {
                 for (LogLine line : lines) {
                     p.setString(1, runId);
                     p.setLong(2, line.sequence());
@@ -49,6 +49,10 @@ public final class OutputStore {
                     p.addBatch();
                 }
                 p.executeBatch();
+            }
+            if (!points.isEmpty()) {
+                // Each point's seq is computed from the rows before it: one writer per run at a time.
+                db.dialect().lockKey(c, "metric_points:" + runId);
             }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO metric_points (run_id, name, seq, step, value, at, attempt) VALUES (?, ?,"

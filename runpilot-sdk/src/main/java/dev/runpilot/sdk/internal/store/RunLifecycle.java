@@ -54,13 +54,13 @@ public final class RunLifecycle {
 
     /**
      * Moves a run from {@code from} to {@code to} and records the event. The caller has read
-     * {@code from} in the same transaction. A run that reaches a terminal status loses its stored
+     * {@code from} in the same transaction, under a row lock where the dialect has them. A run that reaches a terminal status loses its stored
      * secrets and releases (or fails) the pending runs that depend on it.
      *
      * @throws IllegalStateException if the table does not allow the move
      */
-    static void move(Connection c, String runId, RunStatus from, RunStatus to, int attempt, String message, long now)
-            throws SQLException {
+    static void move(Connection c, Dialect dialect, String runId, RunStatus from, RunStatus to, int attempt, String message,
+                     long now) throws SQLException {
         if (!isAllowed(from, to)) {
             throw new IllegalStateException("Illegal transition of run " + runId + " from " + from + " to " + to
                     + " (allowed from " + from + ": " + ALLOWED.get(from) + ")");
@@ -88,7 +88,7 @@ public final class RunLifecycle {
                 p.setString(1, runId);
                 p.executeUpdate();
             }
-            Dependencies.afterTerminal(c, runId, now);
+            Dependencies.afterTerminal(c, dialect, runId, now);
         }
     }
 

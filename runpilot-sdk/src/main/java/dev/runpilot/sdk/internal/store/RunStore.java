@@ -26,10 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Runs as a client sees them: submission, reads, listing and cancellation. */
 public final class RunStore {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long {@link #eventsAfter} waits for an event missing from the sequence to commit. */
+    static final long EVENT_GAP_WAIT_MILLIS = 2_000;
 
     private final Database db;
     private final Clock clock;
@@ -60,8 +63,9 @@ public final class RunStore {
             long now = clock.millis();
             Set<String> deps = new LinkedHashSet<>(job.dependsOn());
             List<String> unknown = new ArrayList<>();
-            for (String dep : deps) {
-                if (!exists(c, dep)) {
+            // Locked (in one order, against deadlocks) so that none finishes unseen before this run is visible.
+            for (String dep : new TreeSet<>(deps)) {
+                if (lockedStatus(c, db.dialect(), dep).isEmpty()) {
                     unknown.add(dep);
                 }
             }
@@ -96,7 +100,7 @@ public final class RunStore {
             RunLifecycle.recordEvent(c, id, null, initial, 0,
                     deps.isEmpty() ? "submitted" : "submitted; waiting on " + deps, now);
             if (initial == RunStatus.PENDING) {
-                Dependencies.evaluate(c, id, now);
+                Dependencies.evaluate(c, db.dialect(), id, now);
             }
             return null;
         });
@@ -160,9 +164,15 @@ public final class RunStore {
         });
     }
 
-    /** Returns every event after {@code afterSeq}, oldest first, at most {@code limit}. */
+    /**
+     * Returns every event after {@code afterSeq}, oldest first, at most {@code limit}. Where
+     * transactions on other connections may commit events out of sequence order (PostgreSQL), the
+     * list stops before a hole in the sequence that is younger than {@link #EVENT_GAP_WAIT_MILLIS}:
+     * the missing event may still commit, and a reader that moved past it would never see it. An
+     * older hole is a rolled-back transaction's and is passed.
+     */
     public List<RunEvent> eventsAfter(long afterSeq, int limit) {
-        return db.read(c -> {
+        List<RunEvent> events = db.read(c -> {
             List<RunEvent> result = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 p.setLong(1, afterSeq);
@@ -175,6 +185,19 @@ public final class RunStore {
             }
             return result;
         });
+        if (db.dialect().commitsInSequenceOrder()) {
+            return events;
+        }
+        long settled = clock.millis() - EVENT_GAP_WAIT_MILLIS;
+        long expected = afterSeq + 1;
+        for (int i = 0; i < events.size(); i++) {
+            RunEvent event = events.get(i);
+            if (event.sequence() != expected && event.time().toEpochMilli() > settled) {
+                return List.copyOf(events.subList(0, i));
+            }
+            expected = event.sequence() + 1;
+        }
+        return events;
     }
 
     /** Returns the sequence number of the newest event, 0 if there is none. */
@@ -188,8 +211,17 @@ public final class RunStore {
     }
 
     public RunPage list(RunQuery query) {
+        return list(query, Optional.empty());
+    }
+
+    /** Like {@link #list(RunQuery)}, among the runs of one project (as the HTTP server records them) when given. */
+    public RunPage list(RunQuery query, Optional<String> project) {
         StringBuilder sql = new StringBuilder("SELECT seq, " + Rows.RUN_COLUMNS + " FROM runs r WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        project.ifPresent(name -> {
+            sql.append(" AND EXISTS (SELECT 1 FROM run_owners o WHERE o.run_id = r.id AND o.project = ?)");
+            args.add(name);
+        });
         if (!query.statuses().isEmpty()) {
             sql.append(" AND status IN (").append(String.join(", ", Collections.nCopies(query.statuses().size(), "?"))).append(')');
             query.statuses().stream().map(Enum::name).sorted().forEach(args::add);
@@ -254,7 +286,7 @@ public final class RunStore {
      */
     public Optional<CancelOutcome> cancel(String id) {
         return db.write(c -> {
-            Optional<RunStatus> current = status(c, id);
+            Optional<RunStatus> current = lockedStatus(c, db.dialect(), id);
             if (current.isEmpty()) {
                 return Optional.empty();
             }
@@ -271,9 +303,9 @@ public final class RunStore {
                 p.setString(1, id);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, id, status, RunStatus.CANCELLING, attempt, "cancel requested while " + status, now);
+            RunLifecycle.move(c, db.dialect(), id, status, RunStatus.CANCELLING, attempt, "cancel requested while " + status, now);
             if (status == RunStatus.PENDING || status == RunStatus.QUEUED) {
-                RunLifecycle.move(c, id, RunStatus.CANCELLING, RunStatus.CANCELLED, attempt,
+                RunLifecycle.move(c, db.dialect(), id, RunStatus.CANCELLING, RunStatus.CANCELLED, attempt,
                         "cancelled before it started; it will never run", now);
                 return Optional.of(CancelOutcome.CANCELLED);
             }
@@ -283,6 +315,16 @@ public final class RunStore {
 
     static Optional<RunStatus> status(Connection c, String id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT status FROM runs WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(RunStatus.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Reads a run's status and locks its row until the transaction ends, where the dialect has row locks. */
+    static Optional<RunStatus> lockedStatus(Connection c, Dialect dialect, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT status FROM runs WHERE id = ?" + dialect.forUpdate())) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? Optional.of(RunStatus.valueOf(rs.getString(1))) : Optional.empty();

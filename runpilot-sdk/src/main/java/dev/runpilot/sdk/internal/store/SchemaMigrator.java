@@ -15,13 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a database to the schema this version knows, one numbered script at a time
- * ({@code V<n>__<name>.sql} next to this class), each in its own write transaction, so that two
- * processes opening a new home at once apply each script exactly once.
+ * Brings a database to the schema this version knows, one numbered script at a time, each in its
+ * own write transaction, so that two processes opening a new database at once apply each script
+ * exactly once. Each dialect has its own scripts with the same numbers and names: SQLite's
+ * ({@code V<n>__<name>.sql}) next to this class, PostgreSQL's in {@code postgresql/}.
  */
 final class SchemaMigrator {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-    static final List<String> SCRIPTS = List.of("V1__runs.sql", "V2__source_bundles.sql");
+    static final List<String> SCRIPTS = List.of("V1__runs.sql", "V2__source_bundles.sql", "V3__server.sql");
 
     private final String location;
 
@@ -30,16 +31,19 @@ final class SchemaMigrator {
     }
 
     void migrate(Database db) {
+        Dialect dialect = db.dialect();
         db.write(c -> {
+            dialect.lockMigrations(c);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL,"
-                        + " applied_at INTEGER NOT NULL)");
+                        + " applied_at BIGINT NOT NULL)");
             }
             return null;
         });
         for (int version = 1; version <= SCRIPTS.size(); version++) {
             int target = version;
             db.write(c -> {
+                dialect.lockMigrations(c);
                 int current = currentVersion(c);
                 if (current > SCRIPTS.size()) {
                     throw new ControlPlaneException("The RunPilot database " + location + " has schema version " + current
@@ -47,7 +51,7 @@ final class SchemaMigrator {
                             + ". Upgrade RunPilot, or use another home.");
                 }
                 if (current < target) {
-                    apply(c, target);
+                    apply(c, dialect, target);
                 }
                 return null;
             });
@@ -60,10 +64,10 @@ final class SchemaMigrator {
         }
     }
 
-    private void apply(Connection c, int version) throws SQLException {
+    private void apply(Connection c, Dialect dialect, int version) throws SQLException {
         String script = SCRIPTS.get(version - 1);
         try (Statement s = c.createStatement()) {
-            for (String sql : statements(load(script))) {
+            for (String sql : statements(load(dialect.scriptPath(script)))) {
                 s.execute(sql);
             }
         }
@@ -73,7 +77,7 @@ final class SchemaMigrator {
             p.setLong(3, System.currentTimeMillis());
             p.executeUpdate();
         }
-        log.debug("Applied schema script {} to {}", script, location);
+        log.debug("Applied schema script {} ({}) to {}", script, dialect, location);
     }
 
     private static String load(String script) {
