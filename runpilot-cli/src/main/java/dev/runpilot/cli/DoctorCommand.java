@@ -1,5 +1,6 @@
 package dev.runpilot.cli;
 
+import dev.runpilot.sdk.ApiException;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.spi.ContainerRuntimeFactory;
@@ -55,7 +56,7 @@ final class DoctorCommand extends BaseCommand {
         List<Check> checks = new ArrayList<>();
         checks.add(java());
         checks.add(home());
-        checks.add(controlPlane());
+        checks.add(root().isRemote() ? server() : controlPlane());
         checks.add(docker());
         checks.add(storage());
         checks.addAll(permissions());
@@ -125,6 +126,29 @@ final class DoctorCommand extends BaseCommand {
         }
     }
 
+    Check server() {
+        String where;
+        try {
+            where = root().controlPlaneDescription();
+        } catch (RuntimeException e) {
+            return new Check("server", Outcome.FAIL, "the profile cannot be read: " + e.getMessage(),
+                    "fix the config file " + root().configFile() + " (chmod 600 if others can read it)");
+        }
+        try (RunPilotClient client = root().openClient(0, false)) {
+            client.list(RunQuery.builder().limit(1).build());
+            return new Check("server", Outcome.PASS, where + " answers and accepts the token", "");
+        } catch (ApiException e) {
+            boolean auth = e.statusCode() == 401 || e.statusCode() == 403;
+            return new Check("server", Outcome.FAIL, where + (auth ? " refused the token: " : " failed: ") + e.getMessage(),
+                    auth ? "log in again: runpilot login --endpoint URI" + root().namedProfile().map(p -> " --profile " + p).orElse("")
+                            : "check the server's log; it answered HTTP " + e.statusCode());
+        } catch (RuntimeException e) {
+            return new Check("server", Outcome.FAIL, where + " cannot be reached: " + e.getMessage(),
+                    "check the endpoint and that the server runs (runpilot server), or drop --endpoint/--profile"
+                            + " to use the embedded control plane");
+        }
+    }
+
     static Check docker() {
         Optional<ContainerRuntimeFactory> docker = ServiceLoader.load(ContainerRuntimeFactory.class).stream()
                 .map(ServiceLoader.Provider::get).filter(f -> f.name().equals("docker")).findFirst();
@@ -189,6 +213,10 @@ final class DoctorCommand extends BaseCommand {
         Path config = root().home().resolve("config");
         if (Files.exists(config)) {
             secrets.add(config);
+        }
+        Path namedConfig = root().configFile();
+        if (!namedConfig.equals(config) && Files.exists(namedConfig)) {
+            secrets.add(namedConfig);
         }
         Path keys = root().keysDir();
         if (Files.isDirectory(keys)) {

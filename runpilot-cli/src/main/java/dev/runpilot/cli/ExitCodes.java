@@ -1,5 +1,6 @@
 package dev.runpilot.cli;
 
+import dev.runpilot.sdk.ApiException;
 import dev.runpilot.sdk.ConfigException;
 import dev.runpilot.sdk.ControlPlaneException;
 import dev.runpilot.sdk.RunNotFoundException;
@@ -38,8 +39,9 @@ final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
               2    usage error (unknown command or option, bad argument)
               3    invalid configuration (problems printed as file:line:column)
               4    not found (run id, file, key)
-              5    control plane unavailable (home not writable, database unusable)
-              6    authentication failed
+              5    control plane unavailable (home not writable, database unusable,
+                   server unreachable or failing)
+              6    authentication failed (token refused: runpilot login)
               130  interrupted (Ctrl-C)
             See docs/cli.md.""";
 
@@ -57,6 +59,15 @@ final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         }
         if (exception instanceof RunNotFoundException || exception instanceof NotFoundException) {
             return NOT_FOUND;
+        }
+        if (exception instanceof ApiException api) {
+            if (api.statusCode() == 401 || api.statusCode() == 403) {
+                return AUTH;
+            }
+            if (api.statusCode() == 404) {
+                return NOT_FOUND;
+            }
+            return UNAVAILABLE;
         }
         if (exception instanceof ControlPlaneException) {
             return UNAVAILABLE;

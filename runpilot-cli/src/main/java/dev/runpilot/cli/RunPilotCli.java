@@ -4,6 +4,7 @@ import dev.runpilot.sdk.RunPilot;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.archive.SigningKey;
 import dev.runpilot.sdk.archive.TrustedKeys;
+import dev.runpilot.sdk.config.Profiles;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,10 +42,11 @@ public final class RunPilotCli {
      * building picocli's model of every command by reflection is a large part of a short command's start-up.
      */
     private static final List<String> SUBCOMMANDS = List.of("run", "submit", "status", "list", "show", "logs", "watch",
-            "cancel", "metrics", "keys", "validate", "doctor", "completion", "help");
+            "cancel", "metrics", "keys", "validate", "doctor", "server", "agent", "login", "logout", "completion", "help");
 
     /** Root options that take a value as the next argument; the subcommand is the first other word. */
-    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--home", "--storage", "--runtime", "-o", "--output");
+    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--home", "--storage", "--runtime", "-o", "--output",
+            "--endpoint", "--token", "--profile");
 
     /** Creates a subcommand; a switch rather than a map of constructor references, which cost start-up time. */
     private static Object create(String name) {
@@ -61,6 +63,10 @@ public final class RunPilotCli {
             case "keys" -> new KeysCommand();
             case "validate" -> new ValidateCommand();
             case "doctor" -> new DoctorCommand();
+            case "server" -> new ServerCommand();
+            case "agent" -> new AgentCommand();
+            case "login" -> new LoginCommand();
+            case "logout" -> new LogoutCommand();
             case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no subcommand " + name);
@@ -75,6 +81,20 @@ public final class RunPilotCli {
             description = "Where bundles, logs and artifacts go, such as s3://bucket/prefix."
                     + " Default: $RUNPILOT_STORAGE, else file:<home>/storage.")
     URI storage;
+
+    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "URI",
+            description = "Use the RunPilot server at this URI instead of the embedded control plane."
+                    + " Default: $RUNPILOT_ENDPOINT, else the profile's.")
+    URI endpoint;
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "Bearer token for the server. Default: $RUNPILOT_TOKEN, else the profile's.")
+    String token;
+
+    @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Profile of the config file to take the server and token from (see login)."
+                    + " Default: $RUNPILOT_PROFILE, else 'default' when the config file has it.")
+    String profile;
 
     @Option(names = "--runtime", scope = ScopeType.INHERIT, paramLabel = "NAME",
             description = "Container runtime for jobs run here: auto (docker when an engine answers, else process),"
@@ -196,6 +216,71 @@ public final class RunPilotCli {
         return storage().orElseGet(() -> home().resolve("storage").toUri());
     }
 
+    /** Returns the server URI given by --endpoint or $RUNPILOT_ENDPOINT, if any. */
+    Optional<URI> endpoint() {
+        if (endpoint != null) {
+            return Optional.of(endpoint);
+        }
+        String env = System.getenv("RUNPILOT_ENDPOINT");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(URI.create(env));
+    }
+
+    /** Returns the token given by --token or $RUNPILOT_TOKEN, if any. */
+    Optional<String> token() {
+        if (token != null) {
+            return Optional.of(token);
+        }
+        String env = System.getenv("RUNPILOT_TOKEN");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(env);
+    }
+
+    /** Returns the profile named by --profile or $RUNPILOT_PROFILE, if any. */
+    Optional<String> namedProfile() {
+        if (profile != null) {
+            return Optional.of(profile);
+        }
+        String env = System.getenv("RUNPILOT_PROFILE");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(env);
+    }
+
+    /**
+     * Returns the profile commands use: the named one, else {@code default} when the config file exists,
+     * no --endpoint is given and the file has that profile.
+     */
+    Optional<String> profile() {
+        Optional<String> named = namedProfile();
+        if (named.isPresent() || endpoint().isPresent() || !Files.exists(configFile())) {
+            return named;
+        }
+        return profiles().names().contains(Profiles.DEFAULT) ? Optional.of(Profiles.DEFAULT) : Optional.empty();
+    }
+
+    /** Returns whether commands talk to a RunPilot server rather than the embedded control plane. */
+    boolean isRemote() {
+        return endpoint().isPresent() || profile().isPresent();
+    }
+
+    /** Returns the config file of profiles: $RUNPILOT_CONFIG, else {@code <home>/config}. */
+    Path configFile() {
+        String env = System.getenv("RUNPILOT_CONFIG");
+        return env == null || env.isBlank() ? home().resolve("config") : Path.of(env);
+    }
+
+    /** Returns the profiles of {@link #configFile()}. */
+    Profiles profiles() {
+        return Profiles.at(configFile());
+    }
+
+    /** Returns a one-line description of the control plane commands use. */
+    String controlPlaneDescription() {
+        if (!isRemote()) {
+            return "embedded, " + home();
+        }
+        String where = endpoint().map(URI::toString).orElseGet(() -> profile()
+                .flatMap(name -> profiles().profile(name)).map(values -> values.getOrDefault("endpoint", "?")).orElse("?"));
+        return "server " + where + profile().map(name -> " (profile " + name + ")").orElse("");
+    }
+
     /** Returns the key directory, {@code <home>/keys}. */
     Path keysDir() {
         return home().resolve("keys");
@@ -214,6 +299,9 @@ public final class RunPilotCli {
      * @return the client, to close
      */
     RunPilotClient openClient(int workers, boolean progress) {
+        if (isRemote()) {
+            return openRemoteClient(progress);
+        }
         RunPilotClient.Builder builder = RunPilot.client().home(home()).workers(workers);
         storage().ifPresent(builder::storage);
         if (runtime != null) {
@@ -232,6 +320,24 @@ public final class RunPilotCli {
             if (!keys.isEmpty()) {
                 builder.trustedKeys(keys);
             }
+        }
+        if (progress && !quiet && Terminal.isInteractive()) {
+            builder.progress(new ProgressBar(System.err, Terminal.colors(noColor)));
+        }
+        return builder.build();
+    }
+
+    private RunPilotClient openRemoteClient(boolean progress) {
+        RunPilotClient.Builder builder = RunPilot.client();
+        if (System.getenv("RUNPILOT_CONFIG") == null) {
+            builder.home(home());
+        }
+        endpoint().ifPresent(builder::endpoint);
+        token().ifPresent(builder::token);
+        profile().ifPresent(builder::profile);
+        Path signing = keysDir().resolve(KeysCommand.DEFAULT_KEY + ".key");
+        if (Files.exists(signing)) {
+            builder.signingKey(SigningKey.load(signing));
         }
         if (progress && !quiet && Terminal.isInteractive()) {
             builder.progress(new ProgressBar(System.err, Terminal.colors(noColor)));

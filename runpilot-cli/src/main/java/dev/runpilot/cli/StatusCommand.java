@@ -41,9 +41,14 @@ final class StatusCommand extends BaseCommand {
 
             Map<String, Object> view = new LinkedHashMap<>();
             Map<String, Object> plane = new LinkedHashMap<>();
-            plane.put("kind", "embedded");
-            plane.put("home", root().home().toString());
-            plane.put("storage", root().effectiveStorage().toString());
+            if (root().isRemote()) {
+                plane.put("kind", "server");
+                plane.put("endpoint", root().controlPlaneDescription().substring("server ".length()));
+            } else {
+                plane.put("kind", "embedded");
+                plane.put("home", root().home().toString());
+                plane.put("storage", root().effectiveStorage().toString());
+            }
             view.put("controlPlane", plane);
             view.put("active", counts.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().name(),
                     Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
@@ -55,8 +60,10 @@ final class StatusCommand extends BaseCommand {
 
     private void printTable(Output output, Map<RunStatus, Integer> counts, List<RunInfo> runs) {
         var out = output.out();
-        out.println("Control plane  embedded, " + root().home());
-        out.println("Storage        " + root().effectiveStorage());
+        out.println("Control plane  " + root().controlPlaneDescription());
+        if (!root().isRemote()) {
+            out.println("Storage        " + root().effectiveStorage());
+        }
         out.println("Active runs    " + ACTIVE.stream()
                 .map(s -> count(counts.get(s)) + " " + s.name().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.joining(", ")));
