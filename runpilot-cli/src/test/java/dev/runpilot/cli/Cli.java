@@ -61,6 +61,10 @@ final class Cli {
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
             builder.environment().putAll(env);
             builder.environment().remove("RUNPILOT_HOME");
+            builder.environment().remove("RUNPILOT_CONFIG");
+            builder.environment().remove("RUNPILOT_ENDPOINT");
+            builder.environment().remove("RUNPILOT_TOKEN");
+            builder.environment().remove("RUNPILOT_PROFILE");
             builder.environment().remove("NO_COLOR");
             return new Started(builder.start(), out, err);
         } catch (IOException e) {

@@ -23,7 +23,7 @@ class CompletionTest {
                 + " COMP_WORDS=(runpilot lo); COMP_CWORD=1; COMP_LINE='runpilot lo'; COMP_POINT=11;"
                 + " _complete_runpilot runpilot lo runpilot 2>/dev/null; printf 'offered:%s\\n' \"${COMPREPLY[@]}\"");
         assertThat(offered).contains("complete -o default -F _complete_runpilot runpilot");
-        assertThat(offered.lines().filter(l -> l.startsWith("offered:"))).containsExactly("offered:logs");
+        assertThat(offered.lines().filter(l -> l.startsWith("offered:"))).containsExactlyInAnyOrder("offered:logs", "offered:login", "offered:logout");
     }
 
     @Test
@@ -40,7 +40,7 @@ class CompletionTest {
         String fish = TestTools.require("RUNPILOT_TEST_FISH", "fish");
         Path script = script("fish");
         String top = shell(fish, "--no-config", "-c", "source " + script + "; complete -C 'runpilot lo'");
-        assertThat(top.lines().map(l -> l.split("\t")[0])).containsExactly("logs");
+        assertThat(top.lines().map(l -> l.split("\t")[0])).containsExactlyInAnyOrder("logs", "login", "logout");
 
         String nested = shell(fish, "--no-config", "-c", "source " + script + "; complete -C 'runpilot keys '");
         assertThat(nested.lines().map(l -> l.split("\t")[0])).containsExactlyInAnyOrder("generate", "list", "trust");
