@@ -56,7 +56,15 @@ final class DoctorCommand extends BaseCommand {
         List<Check> checks = new ArrayList<>();
         checks.add(java());
         checks.add(home());
-        checks.add(root().isRemote() ? server() : controlPlane());
+        boolean remote;
+        try {
+            remote = root().isRemote();
+        } catch (RuntimeException e) {
+            remote = false;
+            checks.add(new Check("config", Outcome.FAIL, "the config file cannot be used: " + e.getMessage(),
+                    "chmod 600 " + root().configFile() + ", or fix the line the message names"));
+        }
+        checks.add(remote ? server() : controlPlane());
         checks.add(docker());
         checks.add(storage());
         checks.addAll(permissions());

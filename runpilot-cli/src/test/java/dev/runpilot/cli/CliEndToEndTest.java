@@ -253,6 +253,23 @@ class CliEndToEndTest {
     }
 
     @Test
+    void doctorFailsOnAConfigFileOthersCanReadAndStillRunsTheOtherChecks() throws IOException {
+        Cli cli = cli();
+        Path config = cli.home().resolve("config");
+        Files.writeString(config, "[default]\nendpoint = http://127.0.0.1:9\ntoken = rpu_x\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Cli.Result result = cli.run("-o", "json", "doctor");
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(check(result.json(), "permissions").get("fix").asText()).isEqualTo("chmod 600 " + config);
+        assertThat(check(result.json(), "java").get("status").asText()).isEqualTo("PASS");
+
+        Cli.Result list = cli.run("list");
+        assertThat(list.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(list.err()).contains("chmod");
+    }
+
+    @Test
     void doctorFailsOnStorageWithoutABackend() throws IOException {
         Cli.Result result = cli().run("-o", "json", "--storage", "nosuch://bucket/prefix", "doctor");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
