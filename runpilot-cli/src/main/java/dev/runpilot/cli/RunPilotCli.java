@@ -299,6 +299,19 @@ public final class RunPilotCli {
      * @return the client, to close
      */
     RunPilotClient openClient(int workers, boolean progress) {
+        return openClient(workers, progress, false);
+    }
+
+    /**
+     * Opens a client on the configured control plane.
+     *
+     * @param workers how many runs this process executes at once; zero to only submit and read
+     * @param progress whether bundling and uploads show a progress bar (on a terminal, unless -q)
+     * @param submits whether jobs are submitted through it: the runtime then checks what they need (an image
+     *     needs docker), so the Docker probe is not skipped
+     * @return the client, to close
+     */
+    RunPilotClient openClient(int workers, boolean progress, boolean submits) {
         if (isRemote()) {
             return openRemoteClient(progress);
         }
@@ -306,7 +319,7 @@ public final class RunPilotCli {
         storage().ifPresent(builder::storage);
         if (runtime != null) {
             builder.runtime(runtime);
-        } else if (workers == 0) {
+        } else if (workers == 0 && !submits) {
             // Nothing runs in this process, so the runtime is never used: skip probing for a Docker engine.
             builder.runtime("process");
         }

@@ -26,7 +26,7 @@ final class SubmitCommand extends BaseCommand {
     public Integer call() {
         Job definition = job.toJob(spec.commandLine());
         Output output = output();
-        try (RunPilotClient client = root().openClient(0, true)) {
+        try (RunPilotClient client = root().openClient(0, true, true)) {
             Run run = client.submit(definition);
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("id", run.id());
