@@ -43,7 +43,12 @@ final class RunCommand extends BaseCommand {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 PrintWriter logOut = output.isStructured() ? output.err() : output.out();
-                run.logs().follow(line -> printLine(line, logOut, output.err()));
+                run.logs().follow(line -> {
+                    // -q keeps the job's own output and drops RunPilot's lines (claimed, starting, ended).
+                    if (!(output.isQuiet() && line.stream() == LogStream.SYSTEM)) {
+                        printLine(line, logOut, output.err());
+                    }
+                });
                 RunResult result = run.await();
                 report(result, output);
                 return exitCode(result);

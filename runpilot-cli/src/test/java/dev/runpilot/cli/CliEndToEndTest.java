@@ -151,6 +151,14 @@ class CliEndToEndTest {
     }
 
     @Test
+    void quietRunPrintsOnlyTheJobsOutput() throws IOException {
+        Cli.Result result = cli().run("-q", "run", "--", "echo", "only-this");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out().strip()).isEqualTo("only-this");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
     void runsAJobFile() throws IOException {
         Path file = dir.resolve("runpilot.yaml");
         Files.writeString(file, "name: from-file\nentrypoint: echo \"greeting=$GREETING\"\nenv: {GREETING: hello}\n");
