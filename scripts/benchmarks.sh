@@ -1,10 +1,13 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Builds runpilot-benchmarks/target/benchmarks.jar from this checkout (the SDK included, never a
 # copy from ~/.m2) and runs a benchmark. See docs/BENCHMARKS.md.
 #
 #   scripts/benchmarks.sh e2e [EndToEnd options]   # ~1.5 min: latency, jobs/s, phase breakdown
 #   scripts/benchmarks.sh jmh [JMH options]        # 10-13 min: NoopJobBenchmark, NoopThroughputBenchmark
-#   scripts/benchmarks.sh cli                      # ~2 min: cold start of `runpilot status` (RUNS=20)
+#   scripts/benchmarks.sh http [samples] [jobs]    # ~1 min: submit latency over HTTP vs a health round trip
+#   scripts/benchmarks.sh claims [options]         # ~2 min: claim -> complete throughput, SQLite and a
+#                                                  # throwaway PostgreSQL cluster (scripts/services/postgres.sh)
+#   scripts/benchmarks.sh cli                      # ~4 min: cold start of `runpilot status` (RUNS=20)
 set -eu
 cd "$(dirname "$0")/.."
 [ "${1:-}" = cli ] && exec runpilot-benchmarks/cli-startup.sh
@@ -16,5 +19,21 @@ what=${1:-e2e}
 case "$what" in
   e2e) exec java -cp "$JAR" dev.runpilot.benchmarks.EndToEnd "$@" ;;
   jmh) exec java -jar "$JAR" "$@" ;;
-  *) echo "usage: $0 e2e|jmh|cli [options]" >&2; exit 2 ;;
+  http) exec java -cp "$JAR" dev.runpilot.benchmarks.HttpSubmitLatency "$@" ;;
+  claims)
+    # A throwaway cluster like the tests', but with fsync on: asynchronous commit only, the
+    # counterpart of SQLite's WAL with synchronous=NORMAL that the embedded store uses.
+    exec bash -c '
+      set -eu
+      source scripts/services/postgres.sh
+      postgres_find_bin || { echo "PostgreSQL binaries not found; apt-get install postgresql" >&2; exit 1; }
+      dir="$(mktemp -d "${TMPDIR:-/tmp}/runpilot-claims-pg.XXXXXX")"
+      POSTGRES_DIR="$dir"
+      trap postgres_service_stop EXIT
+      port="$(postgres_free_port)"
+      postgres_cluster_start "$dir" "$port" "-c synchronous_commit=off -c shared_buffers=128MB"
+      echo "PostgreSQL $("$POSTGRES_BIN/postgres" --version | cut -d" " -f3) on 127.0.0.1:$port (synchronous_commit=off, fsync on)"
+      java -cp "$0" dev.runpilot.benchmarks.ClaimThroughput --postgres "jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres" "$@"
+    ' "$JAR" "$@" ;;
+  *) echo "usage: $0 e2e|jmh|http|claims|cli [options]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,8 @@
 package dev.runpilot.sdk;
 
+import dev.runpilot.sdk.config.Profiles;
 import dev.runpilot.sdk.internal.engine.EmbeddedClientBuilder;
+import dev.runpilot.sdk.internal.remote.RemoteClients;
 
 /**
  * Static entry points to RunPilot.
@@ -24,5 +26,47 @@ public final class RunPilot {
      */
     public static RunPilotClient.Builder client() {
         return new EmbeddedClientBuilder();
+    }
+
+    /**
+     * Logs in to a RunPilot server: checks the token with the server ({@code POST /v1/auth/login}),
+     * then stores the endpoint and token under the profile in the credentials file at its default
+     * location ({@link Profiles#atDefaultLocation()}), created {@code 0600}.
+     *
+     * @param profile the profile name, such as {@code default} or {@code staging}
+     * @param endpoint the server's base URI
+     * @param token a user token
+     * @return what the server says the token is: {@code kind}, {@code project}, {@code name}
+     * @throws ApiException with status 401 if the server does not accept the token (nothing is stored)
+     * @throws ControlPlaneException if the server cannot be reached
+     */
+    public static java.util.Map<String, String> login(String profile, java.net.URI endpoint, String token) {
+        return login(Profiles.atDefaultLocation(), profile, endpoint, token);
+    }
+
+    /**
+     * Like {@link #login(String, java.net.URI, String)}, storing into the given credentials file.
+     *
+     * @param profiles the credentials file
+     * @param profile the profile name
+     * @param endpoint the server's base URI
+     * @param token a user token
+     * @return what the server says the token is
+     */
+    public static java.util.Map<String, String> login(Profiles profiles, String profile, java.net.URI endpoint, String token) {
+        java.util.Map<String, String> who = RemoteClients.verify(endpoint, token);
+        profiles.save(profile, endpoint, token);
+        return who;
+    }
+
+    /**
+     * Logs out of a profile: removes its stored token (and refresh token) from the credentials file at
+     * its default location, keeping the endpoint.
+     *
+     * @param profile the profile name
+     * @return true if a token was removed
+     */
+    public static boolean logout(String profile) {
+        return Profiles.atDefaultLocation().logout(profile);
     }
 }

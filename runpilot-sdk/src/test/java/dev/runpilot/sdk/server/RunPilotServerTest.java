@@ -78,4 +78,33 @@ class RunPilotServerTest {
             assertThat(run.await(Duration.ofSeconds(30)).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
         }
     }
+
+    @Test
+    void eventStreamCarriesTheProjectsEventsOnly() throws Exception {
+        String otherProject = server.tokens().createUserToken("team-b");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(server.uri().resolve("/v1/events"))
+                .header("Authorization", "Bearer " + userToken).build();
+        List<String> frames = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<java.util.stream.Stream<String>>> response =
+                http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> response.join().body().forEach(frames::add));
+        reader.setDaemon(true);
+        reader.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(response::isDone);
+
+        String mine;
+        String theirs;
+        try (RunPilotClient client = ServerFixture.client(server.uri(), userToken);
+             RunPilotClient other = ServerFixture.client(server.uri(), otherProject)) {
+            theirs = other.submit(ServerFixture.shell("theirs", "true")).id();
+            mine = client.submit(ServerFixture.shell("mine", "true")).id();
+        }
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> frames.stream().anyMatch(f -> f.contains(mine) && f.contains("\"to\":\"QUEUED\"")));
+        assertThat(response.join().headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        assertThat(frames).noneMatch(f -> f.contains(theirs));
+        assertThat(frames).contains("event: event");
+    }
 }

@@ -48,4 +48,16 @@ public final class RemoteClients {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
         return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout));
     }
+
+    /** Asks the server what a token is ({@code POST /v1/auth/login}); throws {@link dev.runpilot.sdk.ApiException} if refused. */
+    public static Map<String, String> verify(URI endpoint, String token) {
+        try (ApiTransport transport = new ApiTransport(endpoint, Credentials.fixed(Optional.empty()), DEFAULT_RETRY,
+                Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+            ApiResponse response = transport.send("POST", "/v1/auth/login", dev.runpilot.sdk.internal.api.ApiJson.object().put("token", token));
+            if (!response.isSuccess()) {
+                throw transport.error("POST", "/v1/auth/login", response);
+            }
+            return dev.runpilot.sdk.internal.api.ApiJson.stringMap(response.json());
+        }
+    }
 }

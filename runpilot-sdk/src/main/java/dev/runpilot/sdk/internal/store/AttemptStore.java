@@ -47,18 +47,9 @@ public final class AttemptStore {
 
     /** Like {@link #claim(String, String, Duration)}, among the runs the filter admits only. */
     public Optional<Claim> claim(String agentId, String host, Duration lease, ClaimFilter filter) {
-        // A plain read first: idle agents woken by every change must not all queue for the write lock.
-        boolean anyReady = db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + filter.sql() + " LIMIT 1")) {
-                p.setLong(1, clock.millis());
-                setArgs(p, 2, filter.args());
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
-        if (!anyReady) {
+        // Where writers queue for one lock (SQLite), a plain read first: idle agents woken by every
+        // change must not all queue for it. Where they do not, the locking read below is as cheap.
+        if (db.dialect().serializesWriters() && !anyQueued(filter)) {
             return Optional.empty();
         }
         return db.write(c -> {
@@ -66,9 +57,11 @@ public final class AttemptStore {
             String runId;
             String jobJson;
             String sourceJson;
+            String secretsJson;
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
+                    "SELECT id, job_json, attempts, source_json, (SELECT secrets_json FROM run_secrets WHERE run_id = runs.id)"
+                            + " FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
                             + filter.sql() + " ORDER BY priority DESC, seq LIMIT 1" + db.dialect().forUpdateSkipLocked())) {
                 p.setLong(1, now);
                 setArgs(p, 2, filter.args());
@@ -80,17 +73,8 @@ public final class AttemptStore {
                     jobJson = rs.getString(2);
                     attempt = rs.getInt(3) + 1;
                     sourceJson = rs.getString(4);
+                    secretsJson = rs.getString(5);
                 }
-            }
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE runs SET agent_id = ?, lease_expires_at = ?, attempts = ?, started_at = ?, exit_code = NULL,"
-                            + " reason = NULL WHERE id = ?")) {
-                p.setString(1, agentId);
-                p.setLong(2, now + lease.toMillis());
-                p.setInt(3, attempt);
-                p.setLong(4, now);
-                p.setString(5, runId);
-                p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO attempts (run_id, number, agent_id, host, started_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -101,9 +85,25 @@ public final class AttemptStore {
                 p.setLong(5, now);
                 p.executeUpdate();
             }
-            RunLifecycle.move(c, db.dialect(), runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId, now);
-            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets(c, runId)),
+            RunLifecycle.move(c, db.dialect(), runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId,
+                    now, RunChanges.with("agent_id", agentId).set("lease_expires_at", now + lease.toMillis())
+                            .set("attempts", attempt).set("started_at", now).setNull("exit_code").setNull("reason"));
+            Map<String, String> secrets = secretsJson == null ? Map.of() : JobCodec.secretsFromJson(secretsJson);
+            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets),
                     Optional.ofNullable(sourceJson).map(SourceRef::fromJson)));
+        });
+    }
+
+    private boolean anyQueued(ClaimFilter filter) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + filter.sql() + " LIMIT 1")) {
+                p.setLong(1, clock.millis());
+                setArgs(p, 2, filter.args());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next();
+                }
+            }
         });
     }
 
@@ -114,7 +114,7 @@ public final class AttemptStore {
     public boolean markRunning(String runId, int attempt, String agentId, String description, OptionalLong pid,
                                OptionalLong pidStartedAt) {
         return db.write(c -> {
-            if (!holds(c, runId, attempt, agentId) || RunStore.status(c, runId).orElseThrow() != RunStatus.ASSIGNED) {
+            if (heldStatus(c, runId, attempt, agentId).orElse(null) != RunStatus.ASSIGNED) {
                 return false;
             }
             try (PreparedStatement p = c.prepareStatement(
@@ -193,10 +193,11 @@ public final class AttemptStore {
      */
     public Optional<RunStatus> finish(String runId, int attempt, String agentId, AttemptEnd end) {
         return db.write(c -> {
-            if (!holds(c, runId, attempt, agentId)) {
+            Optional<RunStatus> held = heldStatus(c, runId, attempt, agentId);
+            if (held.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(endAttempt(c, runId, attempt, end, clock.millis()));
+            return Optional.of(endAttempt(c, runId, held.get(), attempt, end, clock.millis()));
         });
     }
 
@@ -223,8 +224,9 @@ public final class AttemptStore {
         return db.write(c -> {
             long now = clock.millis();
             List<OrphanedAttempt> expired = new ArrayList<>();
+            List<RunStatus> statuses = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT r.id, r.attempts, r.agent_id, r.lease_expires_at, a.host, a.pid, a.pid_started_at FROM runs r"
+                    "SELECT r.id, r.status, r.attempts, r.agent_id, r.lease_expires_at, a.host, a.pid, a.pid_started_at FROM runs r"
                             + " JOIN attempts a ON a.run_id = r.id AND a.number = r.attempts"
                             + " WHERE r.status IN ('ASSIGNED', 'RUNNING', 'CANCELLING') AND r.lease_expires_at < ?"
                             + db.dialect().forUpdateSkipLocked())) {
@@ -235,23 +237,25 @@ public final class AttemptStore {
                         OptionalLong pidValue = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(pid);
                         long pidStart = rs.getLong("pid_started_at");
                         OptionalLong pidStartValue = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(pidStart);
+                        statuses.add(RunStatus.valueOf(rs.getString("status")));
                         expired.add(new OrphanedAttempt(rs.getString("id"), rs.getInt("attempts"), rs.getString("agent_id"),
                                 rs.getString("host"), pidValue, pidStartValue));
                     }
                 }
             }
-            for (OrphanedAttempt orphan : expired) {
+            for (int i = 0; i < expired.size(); i++) {
+                OrphanedAttempt orphan = expired.get(i);
                 AttemptEnd end = AttemptEnd.failed(FailureReason.LEASE_LOST, OptionalInt.empty(),
                         "agent " + orphan.agentId() + " stopped renewing its lease (it died, hung or lost its connection)");
-                endAttempt(c, orphan.runId(), orphan.attempt(), end, now);
+                endAttempt(c, orphan.runId(), statuses.get(i), orphan.attempt(), end, now);
             }
             return expired;
         });
     }
 
-    /** Ends an attempt of a run the caller has locked. */
-    private RunStatus endAttempt(Connection c, String runId, int attempt, AttemptEnd end, long now) throws SQLException {
-        RunStatus status = RunStore.status(c, runId).orElseThrow();
+    /** Ends an attempt of a run the caller has locked and read the status of. */
+    private RunStatus endAttempt(Connection c, String runId, RunStatus status, int attempt, AttemptEnd end, long now)
+            throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE attempts SET ended_at = ?, exit_code = ?, reason = ?, message = ? WHERE run_id = ? AND number = ?")) {
             p.setLong(1, now);
@@ -262,45 +266,35 @@ public final class AttemptStore {
             p.setInt(6, attempt);
             p.executeUpdate();
         }
+        Dialect dialect = db.dialect();
         if (status == RunStatus.CANCELLING) {
-            setOutcome(c, runId, end.exitCode(), FailureReason.CANCELLED);
-            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.CANCELLED, attempt, "cancelled; attempt " + attempt + " " + end.message(), now);
+            RunLifecycle.move(c, dialect, runId, status, RunStatus.CANCELLED, attempt, "cancelled; attempt " + attempt + " "
+                    + end.message(), now, outcome(end.exitCode(), FailureReason.CANCELLED));
             return RunStatus.CANCELLED;
         }
         if (end.isSuccess()) {
-            setOutcome(c, runId, end.exitCode(), null);
-            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.SUCCEEDED, attempt, end.message(), now);
+            RunLifecycle.move(c, dialect, runId, status, RunStatus.SUCCEEDED, attempt, end.message(), now,
+                    outcome(end.exitCode(), null));
             return RunStatus.SUCCEEDED;
         }
         FailureReason reason = end.reason().orElseThrow();
         RetryPolicy retry = retryPolicy(c, runId);
         if (retry.allowsRetry(attempt, reason, end.exitCode())) {
             Duration delay = retry.delayBefore(attempt + 1, random);
-            setOutcome(c, runId, end.exitCode(), reason);
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE runs SET not_before = ?, agent_id = NULL, lease_expires_at = NULL WHERE id = ?")) {
-                p.setLong(1, now + delay.toMillis());
-                p.setString(2, runId);
-                p.executeUpdate();
-            }
-            RunLifecycle.move(c, db.dialect(), runId, status, RunStatus.QUEUED, attempt, "attempt " + attempt + " failed ("
+            RunLifecycle.move(c, dialect, runId, status, RunStatus.QUEUED, attempt, "attempt " + attempt + " failed ("
                     + reason.wireName() + ": " + end.message() + "); attempt " + (attempt + 1) + " of " + retry.maxAttempts()
-                    + " in " + delay.toMillis() + " ms", now);
+                    + " in " + delay.toMillis() + " ms", now, outcome(end.exitCode(), reason)
+                    .set("not_before", now + delay.toMillis()).setNull("agent_id").setNull("lease_expires_at"));
             return RunStatus.QUEUED;
         }
         RunStatus terminal = reason == FailureReason.TIMEOUT ? RunStatus.TIMED_OUT : RunStatus.FAILED;
-        setOutcome(c, runId, end.exitCode(), reason);
-        RunLifecycle.move(c, db.dialect(), runId, status, terminal, attempt, end.message(), now);
+        RunLifecycle.move(c, dialect, runId, status, terminal, attempt, end.message(), now, outcome(end.exitCode(), reason));
         return terminal;
     }
 
-    private static void setOutcome(Connection c, String runId, OptionalInt exitCode, FailureReason reason) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE runs SET exit_code = ?, reason = ? WHERE id = ?")) {
-            setInt(p, 1, exitCode);
-            p.setString(2, reason == null ? null : reason.wireName());
-            p.setString(3, runId);
-            p.executeUpdate();
-        }
+    private static RunChanges outcome(OptionalInt exitCode, FailureReason reason) {
+        RunChanges changes = RunChanges.none().set("exit_code", exitCode);
+        return reason == null ? changes.setNull("reason") : changes.set("reason", reason.wireName());
     }
 
     private static RetryPolicy retryPolicy(Connection c, String runId) throws SQLException {
@@ -313,16 +307,19 @@ public final class AttemptStore {
         }
     }
 
-    /** Whether the agent still holds the attempt; locks the run row until the transaction ends. */
-    private boolean holds(Connection c, String runId, int attempt, String agentId) throws SQLException {
+    /**
+     * The status of a run the agent still holds in this attempt, or empty; locks the run row until
+     * the transaction ends.
+     */
+    private Optional<RunStatus> heldStatus(Connection c, String runId, int attempt, String agentId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT 1 FROM runs WHERE id = ? AND agent_id = ? AND attempts = ?"
+                "SELECT status FROM runs WHERE id = ? AND agent_id = ? AND attempts = ?"
                         + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING')" + db.dialect().forUpdate())) {
             p.setString(1, runId);
             p.setString(2, agentId);
             p.setInt(3, attempt);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(RunStatus.valueOf(rs.getString(1))) : Optional.empty();
             }
         }
     }
@@ -332,15 +329,6 @@ public final class AttemptStore {
             p.setString(1, runId);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() && rs.getInt(1) == 1;
-            }
-        }
-    }
-
-    private static Map<String, String> secrets(Connection c, String runId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT secrets_json FROM run_secrets WHERE run_id = ?")) {
-            p.setString(1, runId);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? JobCodec.secretsFromJson(rs.getString(1)) : Map.of();
             }
         }
     }

@@ -61,12 +61,8 @@ final class Dependencies {
         }
         if (blocking != null) {
             String message = "dependency " + blocking + " ended " + blockingStatus + "; this run will not start";
-            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET reason = ? WHERE id = ?")) {
-                p.setString(1, FailureReason.DEPENDENCY_FAILED.wireName());
-                p.setString(2, runId);
-                p.executeUpdate();
-            }
-            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.FAILED, 0, message, now);
+            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.FAILED, 0, message, now,
+                    RunChanges.with("reason", FailureReason.DEPENDENCY_FAILED.wireName()));
             return RunStatus.FAILED;
         }
         if (allSucceeded) {

@@ -75,6 +75,11 @@ enum Dialect {
         this.commitsInSequenceOrder = commitsInSequenceOrder;
     }
 
+    /** Whether every write transaction waits for one database-wide lock, so that idle writers should read first. */
+    boolean serializesWriters() {
+        return this == SQLITE;
+    }
+
     /**
      * Whether rows numbered from an autoincrement or identity become visible in number order. Not so
      * where writers run in parallel: a transaction may commit after one that took a higher number.

@@ -61,6 +61,15 @@ public final class RunLifecycle {
      */
     static void move(Connection c, Dialect dialect, String runId, RunStatus from, RunStatus to, int attempt, String message,
                      long now) throws SQLException {
+        move(c, dialect, runId, from, to, attempt, message, now, RunChanges.none());
+    }
+
+    /**
+     * Like {@link #move(Connection, Dialect, String, RunStatus, RunStatus, int, String, long)}, setting
+     * other columns of the run in the same statement.
+     */
+    static void move(Connection c, Dialect dialect, String runId, RunStatus from, RunStatus to, int attempt, String message,
+                     long now, RunChanges changes) throws SQLException {
         if (!isAllowed(from, to)) {
             throw new IllegalStateException("Illegal transition of run " + runId + " from " + from + " to " + to
                     + " (allowed from " + from + ": " + ALLOWED.get(from) + ")");
@@ -68,7 +77,7 @@ public final class RunLifecycle {
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE runs SET status = ?, updated_at = ?, message = ?"
                         + (to.isTerminal() ? ", finished_at = ?, agent_id = NULL, lease_expires_at = NULL" : "")
-                        + " WHERE id = ? AND status = ?")) {
+                        + changes.assignments() + " WHERE id = ? AND status = ?")) {
             int i = 1;
             p.setString(i++, to.name());
             p.setLong(i++, now);
@@ -76,6 +85,7 @@ public final class RunLifecycle {
             if (to.isTerminal()) {
                 p.setLong(i++, now);
             }
+            i = changes.bind(p, i);
             p.setString(i++, runId);
             p.setString(i, from.name());
             if (p.executeUpdate() != 1) {

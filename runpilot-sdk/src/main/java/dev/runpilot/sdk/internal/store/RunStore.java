@@ -2,6 +2,7 @@ package dev.runpilot.sdk.internal.store;
 
 import dev.runpilot.sdk.Attempt;
 import dev.runpilot.sdk.CancelOutcome;
+import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.InvalidJobException;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.RunEvent;
@@ -299,11 +300,8 @@ public final class RunStore {
                 return Optional.of(CancelOutcome.CANCELLING);
             }
             int attempt = attemptCount(c, id);
-            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET cancel_requested = 1, reason = 'cancelled' WHERE id = ?")) {
-                p.setString(1, id);
-                p.executeUpdate();
-            }
-            RunLifecycle.move(c, db.dialect(), id, status, RunStatus.CANCELLING, attempt, "cancel requested while " + status, now);
+            RunLifecycle.move(c, db.dialect(), id, status, RunStatus.CANCELLING, attempt, "cancel requested while " + status, now,
+                    RunChanges.with("cancel_requested", 1).set("reason", FailureReason.CANCELLED.wireName()));
             if (status == RunStatus.PENDING || status == RunStatus.QUEUED) {
                 RunLifecycle.move(c, db.dialect(), id, RunStatus.CANCELLING, RunStatus.CANCELLED, attempt,
                         "cancelled before it started; it will never run", now);
