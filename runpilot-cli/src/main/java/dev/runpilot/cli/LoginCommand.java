@@ -1,8 +1,6 @@
 package dev.runpilot.cli;
 
 import dev.runpilot.sdk.RunPilot;
-import dev.runpilot.sdk.RunPilotClient;
-import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.config.Profiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +13,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
- * {@code runpilot login}: checks a server endpoint and token, then stores them under a profile of the config file
+ * {@code runpilot login}: checks a server endpoint and token ({@link RunPilot#login}), then stores them under a profile of the config file
  * (mode 0600). Later commands use the profile ({@code --profile NAME}, or {@code default} automatically).
  */
 @Command(name = "login", description = {"Check a server and token, then save them under a profile (default: default)"
@@ -32,19 +30,24 @@ final class LoginCommand extends BaseCommand {
         if (token.isBlank()) {
             throw usage("No token given: pass --token, set RUNPILOT_TOKEN, or type it at the prompt");
         }
-        try (RunPilotClient client = RunPilot.client().endpoint(endpoint).token(token).build()) {
-            client.list(RunQuery.builder().limit(1).build());
-        }
         Profiles profiles = root().profiles();
-        profiles.save(profile, endpoint, token);
+        Map<String, String> who = RunPilot.login(profiles, profile, endpoint, token);
         Output output = output();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("profile", profile);
         view.put("endpoint", endpoint.toString());
         view.put("configFile", profiles.file().toString());
+        view.put("token", who);
         output.print(view, () -> output.out().println("Logged in to " + endpoint + " as profile " + profile
-                + " (saved in " + profiles.file() + ")"));
+                + describe(who) + " (saved in " + profiles.file() + ")"));
         return ExitCodes.OK;
+    }
+
+    private static String describe(Map<String, String> who) {
+        String project = who.get("project");
+        String name = who.get("name");
+        return (project == null || project.isEmpty() ? "" : ", project " + project)
+                + (name == null || name.isEmpty() ? "" : ", token '" + name + "'");
     }
 
     private static String readToken() {

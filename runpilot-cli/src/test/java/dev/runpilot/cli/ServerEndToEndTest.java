@@ -57,6 +57,7 @@ class ServerEndToEndTest {
 
         Cli.Result login = client.run("-o", "json", "login", "--endpoint", uri, "--token", userToken, "--profile", "lab");
         assertThat(login.exitCode()).as(login.toString()).isZero();
+        assertThat(login.json().get("token").get("project").asText()).isEqualTo("ml");
         Path config = Path.of(login.json().get("configFile").asText());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
 
