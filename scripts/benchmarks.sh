@@ -10,8 +10,10 @@
 #   scripts/benchmarks.sh storage [--size-mib N] [--rounds N] [URI...]
 #                                                  # ~2 min: 256 MiB up/down per storage URI vs aws s3 cp, curl, cp;
 #                                                  # with no URI: starts moto, benchmarks s3:// on it and file: on /dev/shm
+#   scripts/benchmarks.sh cli                      # ~4 min: cold start of `runpilot status` (RUNS=20)
 set -eu
 cd "$(dirname "$0")/.."
+[ "${1:-}" = cli ] && exec runpilot-benchmarks/cli-startup.sh
 ./mvnw -B -q package -pl runpilot-benchmarks -am -DskipTests -Dmaven.javadoc.skip=true
 JAR=runpilot-benchmarks/target/benchmarks.jar
 echo "nproc: $(nproc); $(java -version 2>&1 | head -n 1); load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
@@ -55,5 +57,5 @@ case "$what" in
       "s3://$bucket/runpilot?endpoint=$RUNPILOT_TEST_MOTO_ENDPOINT&pathStyle=true" "file://$files"
     rm -rf "$files"
     ;;
-  *) echo "usage: $0 e2e|jmh|http|claims|storage [options]" >&2; exit 2 ;;
+  *) echo "usage: $0 e2e|jmh|http|claims|storage|cli [options]" >&2; exit 2 ;;
 esac

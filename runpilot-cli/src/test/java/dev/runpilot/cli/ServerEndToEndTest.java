@@ -1,0 +1,123 @@
+package dev.runpilot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code runpilot server}, {@code agent}, {@code login} and {@code logout} as child processes on loopback. */
+class ServerEndToEndTest {
+    @TempDir
+    Path dir;
+
+    private Cli.Started server;
+    private String uri;
+    private String userToken;
+    private String agentToken;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        Cli serverCli = new Cli(Files.createDirectories(dir.resolve("server-home")));
+        server = serverCli.start("-o", "json", "server", "--port", "0", "--new-user-token", "ml", "--new-agent-token");
+        JsonNode started = await().atMost(Duration.ofMinutes(1)).until(() -> firstLine(server.out()), node -> node != null);
+        uri = started.get("uri").asText();
+        userToken = started.get("userToken").asText();
+        agentToken = started.get("agentToken").asText();
+        assertThat(uri).startsWith("http://127.0.0.1:");
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.process().destroy();
+        server.await();
+    }
+
+    @Test
+    void jobSubmittedToTheServerRunsOnAnAgentAndIsReadThroughALoggedInProfile() throws IOException {
+        Cli agentCli = new Cli(Files.createDirectories(dir.resolve("agent-home")));
+        Cli.Started agent = agentCli.start("agent", "--endpoint", uri, "--token", agentToken, "--once");
+
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        Cli.Result run = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "run", "--",
+                "sh", "-c", "echo remote-hello; echo 'METRIC loss=0.5'");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("remote-hello");
+        String id = run.json().get("id").asText();
+        assertThat(agent.await().exitCode()).isZero();
+
+        Cli.Result login = client.run("-o", "json", "login", "--endpoint", uri, "--token", userToken, "--profile", "lab");
+        assertThat(login.exitCode()).as(login.toString()).isZero();
+        assertThat(login.json().get("token").get("project").asText()).isEqualTo("ml");
+        Path config = Path.of(login.json().get("configFile").asText());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+
+        JsonNode listed = client.run("-o", "json", "--profile", "lab", "list").json();
+        assertThat(listed.get("runs").findValuesAsText("id")).containsExactly(id);
+        JsonNode status = client.run("-o", "json", "--profile", "lab", "status").json();
+        assertThat(status.get("controlPlane").get("kind").asText()).isEqualTo("server");
+        assertThat(client.run("-o", "json", "--profile", "lab", "metrics", id).json().get("last").get("loss").asDouble())
+                .isEqualTo(0.5);
+
+        JsonNode doctor = client.run("-o", "json", "--profile", "lab", "doctor").json();
+        assertThat(check(doctor, "server").get("status").asText()).isEqualTo("PASS");
+
+        assertThat(client.run("logout", "--profile", "lab").exitCode()).isZero();
+        Cli.Result afterLogout = client.run("--profile", "lab", "list");
+        assertThat(afterLogout.exitCode()).as(afterLogout.toString()).isEqualTo(ExitCodes.AUTH);
+    }
+
+    @Test
+    void aRefusedTokenExitsWithTheAuthCodeAndDoctorSaysToLogIn() throws IOException {
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        Cli.Result list = client.run("--endpoint", uri, "--token", "rpu_not-a-token", "list");
+        assertThat(list.exitCode()).as(list.toString()).isEqualTo(ExitCodes.AUTH);
+        assertThat(list.err()).contains("401");
+
+        Cli.Result login = client.run("login", "--endpoint", uri, "--token", "rpu_not-a-token");
+        assertThat(login.exitCode()).isEqualTo(ExitCodes.AUTH);
+        assertThat(client.home().resolve("config")).doesNotExist();
+
+        Cli.Result doctor = client.run("-o", "json", "--endpoint", uri, "--token", "rpu_not-a-token", "doctor");
+        assertThat(doctor.exitCode()).isEqualTo(ExitCodes.FAILED);
+        JsonNode server = check(doctor.json(), "server");
+        assertThat(server.get("status").asText()).isEqualTo("FAIL");
+        assertThat(server.get("fix").asText()).contains("runpilot login");
+    }
+
+    @Test
+    void anUnreachableServerExitsWithTheUnavailableCode() throws IOException {
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        // A port nothing listens on: the server's port is in use by it, so take another and close it.
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Cli.Result list = client.run("--endpoint", "http://127.0.0.1:" + port, "--token", userToken, "list");
+        assertThat(list.exitCode()).as(list.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+    }
+
+    private static JsonNode firstLine(Path file) throws IOException {
+        String text = Files.readString(file);
+        int end = text.indexOf('\n');
+        return end < 0 ? null : new ObjectMapper().readTree(text.substring(0, end));
+    }
+
+    private static JsonNode check(JsonNode doctor, String name) {
+        for (JsonNode check : doctor.get("checks")) {
+            if (check.get("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + doctor);
+    }
+}
