@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@link #stat} reports none and {@link #get} cannot verify it. Writers to one key in this backend
  * take turns (a striped lock by object name), which also covers servers that ignore generation
  * preconditions, such as the emulator.
+ *
+ * <p>The client reports any 404 of an object read as "no object", so {@link #get} and {@link #stat}
+ * in a bucket that does not exist return empty; writes and listings report the missing bucket.
  */
 public final class GcsStorageBackend implements StorageBackend {
     /** The custom metadata entry that holds an object's SHA-256 as lower-case hex. */
