@@ -145,8 +145,8 @@ public final class GcsStorage {
         }
 
         /**
-         * Sets how many bytes a resumable upload sends per request; each upload buffers one chunk.
-         * Default 16 MiB.
+         * Sets how many bytes a resumable upload sends per request; each upload of an object over
+         * 1 MiB buffers one chunk (smaller objects use a 1 MiB chunk). Default 16 MiB.
          *
          * @param bytes a multiple of 256 KiB
          * @return this builder
@@ -209,7 +209,10 @@ public final class GcsStorage {
                     .or(() -> effectiveCredentials instanceof ServiceAccountSigner s ? Optional.of(s) : Optional.empty());
             LoggerFactory.getLogger(GcsStorage.class).debug("Cloud Storage {} ({})", target.toUri(),
                     anonymous ? "no credentials" : effectiveCredentials.getClass().getSimpleName());
-            return new GcsStorageBackend(target, options.build().getService(), signer, anonymous);
+            StorageOptions built = options.build();
+            StorageOptions forSmallObjects = built.toBuilder().setBlobWriteSessionConfig(BlobWriteSessionConfigs.getDefault()
+                    .withChunkSize(Math.min(uploadChunkSize, GcsStorageBackend.SMALL_OBJECT_BYTES))).build();
+            return new GcsStorageBackend(target, built.getService(), forSmallObjects.getService(), signer, anonymous);
         }
 
         private static Credentials applicationDefault(GcsLocation target) {

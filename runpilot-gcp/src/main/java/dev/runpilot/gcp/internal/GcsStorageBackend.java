@@ -60,10 +60,13 @@ public final class GcsStorageBackend implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(GcsStorageBackend.class);
     private static final int COPY_BUFFER = 256 * 1024;
+    /** Objects up to this size go through {@link #smallObjects}, whose uploads buffer only this much. */
+    public static final int SMALL_OBJECT_BYTES = 1024 * 1024;
 
     private final GcsLocation location;
     private final URI uri;
     private final Storage storage;
+    private final Storage smallObjects;
     private final Optional<ServiceAccountSigner> signer;
     private final boolean anonymous;
     private final GcsFailures failures;
@@ -74,15 +77,19 @@ public final class GcsStorageBackend implements StorageBackend {
      *
      * @param location where to store
      * @param storage the client, already configured with credentials and endpoint
+     * @param smallObjects the same client with an upload chunk of {@link #SMALL_OBJECT_BYTES}: every
+     *     upload session allocates a whole chunk, so small objects (the common case: logs, metrics)
+     *     would otherwise cost a full chunk each
      * @param signer what signs URLs, if anything can
      * @param anonymous whether the client has no credentials (an emulator): then no URLs are signed
      *     unless a signer was given
      */
-    public GcsStorageBackend(GcsLocation location, Storage storage, Optional<ServiceAccountSigner> signer,
-                             boolean anonymous) {
+    public GcsStorageBackend(GcsLocation location, Storage storage, Storage smallObjects,
+                             Optional<ServiceAccountSigner> signer, boolean anonymous) {
         this.location = location;
         this.uri = location.toUri();
         this.storage = storage;
+        this.smallObjects = smallObjects;
         this.signer = signer;
         this.anonymous = anonymous;
         this.failures = new GcsFailures(uri, location, storage.getOptions().getHost());
@@ -116,11 +123,19 @@ public final class GcsStorageBackend implements StorageBackend {
         long size = 0;
         BlobInfo written;
         try {
-            BlobWriteSession session = storage.blobWriteSession(target, options);
+            byte[] first = content.readNBytes(SMALL_OBJECT_BYTES);
+            boolean small = first.length < SMALL_OBJECT_BYTES;
+            BlobWriteSession session = (small ? smallObjects : storage).blobWriteSession(target, options);
             try (WritableByteChannel channel = session.open()) {
+                sha256.update(first);
+                ByteBuffer head = ByteBuffer.wrap(first);
+                while (head.hasRemaining()) {
+                    channel.write(head);
+                }
+                size = first.length;
                 byte[] buffer = new byte[COPY_BUFFER];
                 int n;
-                while ((n = content.read(buffer)) != -1) {
+                while (!small && (n = content.read(buffer)) != -1) {
                     sha256.update(buffer, 0, n);
                     ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                     while (bytes.hasRemaining()) {
@@ -290,6 +305,7 @@ public final class GcsStorageBackend implements StorageBackend {
     public void close() {
         try {
             storage.close();
+            smallObjects.close();
         } catch (Exception e) {
             LOG.debug("Closing the Cloud Storage client of {} failed", uri, e);
         }
