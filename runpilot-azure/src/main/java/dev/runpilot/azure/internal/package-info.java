@@ -1,0 +1,2 @@
+/** Implementation of the {@code az} storage backend; no compatibility promise. */
+package dev.runpilot.azure.internal;

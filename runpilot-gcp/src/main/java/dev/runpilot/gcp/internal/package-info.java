@@ -1,0 +1,2 @@
+/** Implementation of the {@code gs} storage backend; no compatibility promise. */
+package dev.runpilot.gcp.internal;
