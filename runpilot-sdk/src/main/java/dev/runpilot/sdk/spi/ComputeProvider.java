@@ -1,5 +1,8 @@
 package dev.runpilot.sdk.spi;
 
+import dev.runpilot.sdk.Estimate;
+import dev.runpilot.sdk.Job;
+
 /**
  * Provides the machines runs execute on: agent threads in this JVM ({@code local}), or an instance
  * launched for each run ({@code ec2}).
@@ -37,6 +40,31 @@ public interface ComputeProvider extends AutoCloseable {
      * @param runId the run
      */
     default void runFinished(String runId) {
+    }
+
+    /**
+     * Called when the agent of a run asks for the machine it runs on to be shut down, after it has
+     * uploaded the run's logs and reported its status ({@code POST /v1/runs/{id}/instance/shutdown}).
+     * The default does nothing.
+     *
+     * @param runId the run whose machine asks to go away
+     * @return whether this provider released a machine for the run
+     * @since 0.2.0
+     */
+    default boolean shutdownRequested(String runId) {
+        return false;
+    }
+
+    /**
+     * Estimates what running a job once on this provider costs, before it is submitted. The default,
+     * for providers that bring up nothing billable (such as {@code local}), is zero.
+     *
+     * @param job the job
+     * @return the estimate, with its breakdown
+     * @since 0.2.0
+     */
+    default Estimate estimate(Job job) {
+        return Estimate.free(name());
     }
 
     /** Stops providing and releases everything; waits for in-process agents to stop. */

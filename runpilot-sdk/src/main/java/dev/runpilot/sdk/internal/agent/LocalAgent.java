@@ -35,6 +35,7 @@ public final class LocalAgent implements AgentHandle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private Thread heartbeat;
+    private Optional<String> onlyRun = Optional.empty();
 
     public LocalAgent(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
                       StorageBackend storage, BundleExtractor extractor, ChangeSignal signal, Clock clock) {
@@ -43,6 +44,15 @@ public final class LocalAgent implements AgentHandle {
         this.signal = signal;
         this.runner = new AttemptRunner(settings, runtime, attempts, outputs, new SourceFetcher(storage, extractor), storage, clock,
                 signal::changed);
+    }
+
+    /**
+     * Binds this agent, before it starts, to one run: it claims that run and nothing else, and claims
+     * nothing more once it has run it (the agent of an instance launched for one run).
+     */
+    public LocalAgent boundTo(String runId) {
+        this.onlyRun = Optional.of(runId);
+        return this;
     }
 
     /** Starts the worker and heartbeat threads. */
@@ -74,12 +84,16 @@ public final class LocalAgent implements AgentHandle {
         while (!stopping) {
             long seen = signal.version();
             try {
-                Optional<Claim> claim = attempts.claim(settings.agentId(), settings.host(), settings.lease());
+                Optional<Claim> claim = attempts.claim(settings.agentId(), settings.host(), settings.lease(), onlyRun);
                 if (claim.isEmpty()) {
                     signal.awaitChange(seen, IDLE_WAIT_MILLIS);
                     continue;
                 }
                 runClaim(claim.get());
+                if (onlyRun.isPresent()) {
+                    log.debug("Agent {} ran its one run {} and claims nothing more", settings.agentId(), onlyRun.get());
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

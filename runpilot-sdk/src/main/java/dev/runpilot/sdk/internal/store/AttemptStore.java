@@ -42,11 +42,23 @@ public final class AttemptStore {
      * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
      */
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
+        return claim(agentId, host, lease, Optional.empty());
+    }
+
+    /**
+     * Like {@link #claim(String, String, Duration)}, but when {@code onlyRun} is given claims that run
+     * or nothing: the agent on an instance launched for one run takes exactly its own run.
+     */
+    public Optional<Claim> claim(String agentId, String host, Duration lease, Optional<String> onlyRun) {
+        String only = onlyRun.isPresent() ? " AND id = ?" : "";
         // A plain read first: idle agents woken by every change must not all queue for the write lock.
         boolean anyReady = db.read(c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ? LIMIT 1")) {
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + only + " LIMIT 1")) {
                 p.setLong(1, clock.millis());
+                if (onlyRun.isPresent()) {
+                    p.setString(2, onlyRun.get());
+                }
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next();
                 }
@@ -62,9 +74,12 @@ public final class AttemptStore {
             String sourceJson;
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
+                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + only
                             + " ORDER BY priority DESC, seq LIMIT 1")) {
                 p.setLong(1, now);
+                if (onlyRun.isPresent()) {
+                    p.setString(2, onlyRun.get());
+                }
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -238,6 +253,79 @@ public final class AttemptStore {
                 endAttempt(c, orphan.runId(), orphan.attempt(), end, now);
             }
             return expired;
+        });
+    }
+
+    /**
+     * Ends the next attempt of a queued run that could not be given a machine (no capacity, say): an
+     * attempt is opened for {@code agentId} and ended at once with {@code reason}, and the run is
+     * queued again if its retry policy allows, failed otherwise. Returns the run's new status, or
+     * empty, changing nothing, if the run was no longer queued.
+     */
+    public Optional<RunStatus> failUnclaimed(String runId, String agentId, String host, FailureReason reason, String message) {
+        return db.write(c -> {
+            if (RunStore.status(c, runId).orElse(null) != RunStatus.QUEUED) {
+                return Optional.empty();
+            }
+            long now = clock.millis();
+            int attempt = RunStore.attemptCount(c, runId) + 1;
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE runs SET agent_id = ?, attempts = ?, started_at = ? WHERE id = ?")) {
+                p.setString(1, agentId);
+                p.setInt(2, attempt);
+                p.setLong(3, now);
+                p.setString(4, runId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO attempts (run_id, number, agent_id, host, started_at) VALUES (?, ?, ?, ?, ?)")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                p.setString(3, agentId);
+                p.setString(4, host);
+                p.setLong(5, now);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "taken by " + agentId + " to provision", now);
+            return Optional.of(endAttempt(c, runId, attempt, AttemptEnd.failed(reason, OptionalInt.empty(), message), now));
+        });
+    }
+
+    /** Records key/value data on an attempt (an attempt that is not opened yet may be named too); later values win. */
+    public void recordData(String runId, int attempt, Map<String, String> data) {
+        if (data.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT OR REPLACE INTO attempt_data (run_id, attempt, key, value) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<String, String> entry : data.entrySet()) {
+                    p.setString(1, runId);
+                    p.setInt(2, attempt);
+                    p.setString(3, entry.getKey());
+                    p.setString(4, entry.getValue());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Returns the data recorded on an attempt, sorted by key. */
+    public Map<String, String> data(String runId, int attempt) {
+        return db.read(c -> {
+            Map<String, String> result = new java.util.TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT key, value FROM attempt_data WHERE run_id = ? AND attempt = ?")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return result;
         });
     }
 
