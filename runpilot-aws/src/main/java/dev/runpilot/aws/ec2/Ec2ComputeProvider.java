@@ -69,9 +69,11 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * {@code ec2.instance-type}, {@code ec2.availability-zone}). Capacity and limit errors make it try
  * the fallback instance types and subnets in order; when none has room the attempt fails with reason
  * {@link FailureReason#CAPACITY}. The instance is terminated when its agent asks
- * ({@link #shutdownRequested(String)}), when the run finishes any other way (cancel, also while the
- * instance is pending; timeout; failure), and when the run is queued again for a new attempt (its
- * lease lapsed). A {@linkplain #reconcile() reconcile pass}, on demand and every
+ * ({@link #shutdownRequested(String)}) after uploading the logs and reporting; when the run finishes
+ * any other way (cancel, timeout, failure) and the agent does not ask within the
+ * {@link Builder#shutdownGrace(Duration) shutdown grace}; at once when the run is cancelled before
+ * an agent on the instance claimed it (also while the instance is pending); and when the run is
+ * queued again for a new attempt (its lease lapsed). A {@linkplain #reconcile() reconcile pass}, on demand and every
  * {@link Builder#reconcileInterval(Duration) reconcile interval}, terminates tagged instances of this
  * owner whose run is finished, unknown or on a later attempt, or that outlived the maximum lifetime.
  *
@@ -99,8 +101,9 @@ public final class Ec2ComputeProvider implements ComputeProvider {
     private final InstanceLauncher launcher;
     private final Map<String, Launch> launches = new ConcurrentHashMap<>();
     private volatile ComputeContext context;
+    private final java.util.Set<String> awaitingShutdown = ConcurrentHashMap.newKeySet();
     private ExecutorService launchPool;
-    private ScheduledExecutorService reconciler;
+    private ScheduledExecutorService timer;
     private TemplateVersion template;
     private volatile boolean closed;
 
@@ -132,10 +135,10 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         this.context = context;
         AtomicInteger threads = new AtomicInteger();
         launchPool = Executors.newFixedThreadPool(4, r -> daemon(r, "runpilot-ec2-launch-" + threads.incrementAndGet()));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "runpilot-ec2-timer"));
         if (!settings.reconcileInterval().isZero()) {
-            reconciler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "runpilot-ec2-reconcile"));
             long every = settings.reconcileInterval().toMillis();
-            reconciler.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
         }
         if (settings.controlPlane().isEmpty()) {
             log.info("EC2 provider has no control plane URL: instances it launches cannot reach this client's embedded"
@@ -171,14 +174,34 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
     }
 
-    /** Terminates every instance launched for the run, including one still pending. */
+    /**
+     * Terminates the run's instances: at once those whose agent never claimed the run (still pending,
+     * say); the others after the {@linkplain Builder#shutdownGrace(Duration) shutdown grace}, unless
+     * their agent asks first, so that it can upload the run's logs before its instance goes.
+     */
     @Override
     public void runFinished(String runId) {
+        // Marked first, so that a close() racing with this call still terminates what the run had.
+        awaitingShutdown.add(runId);
         Launch launch = launches.remove(runId);
         if (launch != null) {
             launch.wanted = false;
         }
-        releaseQuietly(runId, instance -> true, "run " + runId + " finished");
+        int claimed = requireStarted().run(runId).map(ComputeRun::attempts).orElse(0);
+        releaseQuietly(runId, instance -> attemptOf(instance) > claimed, "run " + runId + " finished before an agent on it claimed it");
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                if (awaitingShutdown.remove(runId)) {
+                    releaseQuietly(runId, instance -> true, "run " + runId + " finished and its agent did not ask for shutdown"
+                            + " within " + settings.shutdownGrace());
+                }
+            }, settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Provider closing: run {}'s instances are terminated by close()", runId);
+        }
     }
 
     /**
@@ -196,6 +219,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         instances.terminate(ids, "the agent of run " + runId + " asked for its instance to be shut down");
         if (finished) {
             launches.remove(runId);
+            awaitingShutdown.remove(runId);
         }
         return !ids.isEmpty();
     }
@@ -293,9 +317,10 @@ public final class Ec2ComputeProvider implements ComputeProvider {
                 l.subnetId().ifPresent(s -> data.put("ec2.subnet-id", s));
                 ctx.recordAttemptData(runId, launch.attempt, data);
             });
-            if (launched.isPresent() && !isWanted(runId, launch)) {
-                // Cancelled between the last check and now: runFinished may have missed the new instance.
-                releaseQuietly(runId, instance -> attemptOf(instance) <= launch.attempt, "run " + runId + " no longer needs it");
+            if (launched.isPresent() && !isWanted(runId, launch) && !isClaimed(runId, launch)) {
+                // Cancelled while the instance was starting: runFinished may have run before it existed.
+                // (An instance whose agent already claimed the run is left to runFinished and its grace.)
+                releaseQuietly(runId, instance -> attemptOf(instance) == launch.attempt, "run " + runId + " no longer needs it");
             }
         } catch (NoCapacityException e) {
             log.warn("{}", e.getMessage());
@@ -318,6 +343,11 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
         return context.run(runId).map(r -> !r.status().isTerminal() && r.status() != RunStatus.CANCELLING
                 && liveAttempt(r) == launch.attempt).orElse(false);
+    }
+
+    /** Whether an agent claimed the attempt this launch is for (the run has had that many attempts). */
+    private boolean isClaimed(String runId, Launch launch) {
+        return context.run(runId).map(r -> r.attempts() >= launch.attempt).orElse(false);
     }
 
     private synchronized TemplateVersion template() {
@@ -396,8 +426,8 @@ public final class Ec2ComputeProvider implements ComputeProvider {
             return;
         }
         closed = true;
-        if (reconciler != null) {
-            reconciler.shutdownNow();
+        if (timer != null) {
+            timer.shutdownNow();
         }
         if (launchPool != null) {
             launchPool.shutdown();
@@ -411,11 +441,14 @@ public final class Ec2ComputeProvider implements ComputeProvider {
             }
         }
         if (terminateOnClose) {
-            for (String runId : List.copyOf(launches.keySet())) {
+            java.util.Set<String> runIds = new java.util.TreeSet<>(launches.keySet());
+            runIds.addAll(awaitingShutdown);
+            for (String runId : runIds) {
                 releaseQuietly(runId, instance -> true, "the RunPilot client closed");
             }
         }
         launches.clear();
+        awaitingShutdown.clear();
         ec2.close();
         ssm.close();
     }
@@ -465,6 +498,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         private Duration pollInterval = Duration.ofSeconds(5);
         private Duration maxLifetime = Duration.ofHours(24);
         private Duration reconcileInterval = Duration.ofMinutes(5);
+        private Duration shutdownGrace = Duration.ofMinutes(2);
         private URI agentUrl;
         private Ec2Settings.AgentJar agentJar;
         private URI controlPlane;
@@ -658,6 +692,22 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
 
         /**
+         * Sets how long, after its run finished, an instance whose agent claimed the run is kept for
+         * that agent to upload the logs and ask for shutdown itself; then it is terminated anyway.
+         * Default 2 min.
+         *
+         * @param grace zero or positive
+         * @return this builder
+         */
+        public Builder shutdownGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace must not be negative, was " + grace);
+            }
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        /**
          * Sets how often the reconcile pass runs in the background. Default 5 min; zero turns it off
          * ({@link Ec2ComputeProvider#reconcile()} still works).
          *
@@ -761,7 +811,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         Ec2Settings settings() {
             return new Ec2Settings(templateName, instanceType, fallbackInstanceTypes, subnets, securityGroupIds,
                     Optional.ofNullable(amiId), amiParameter, Optional.ofNullable(instanceProfile), tags, owner, launchTimeout,
-                    pollInterval, maxLifetime, reconcileInterval, Optional.ofNullable(agentUrl), Optional.ofNullable(agentJar),
+                    pollInterval, maxLifetime, reconcileInterval, shutdownGrace, Optional.ofNullable(agentUrl), Optional.ofNullable(agentJar),
                     Optional.ofNullable(controlPlane), agentTokens, prices != null ? prices : Ec2Prices.shipped());
         }
 

@@ -27,6 +27,7 @@ public record Ec2Settings(
         Duration pollInterval,
         Duration maxLifetime,
         Duration reconcileInterval,
+        Duration shutdownGrace,
         Optional<URI> agentUrl,
         Optional<AgentJar> agentJar,
         Optional<URI> controlPlane,

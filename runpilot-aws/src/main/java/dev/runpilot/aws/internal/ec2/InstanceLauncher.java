@@ -64,9 +64,10 @@ public final class InstanceLauncher {
      * @param runId the run
      * @param attempt the attempt of the run the instance is for
      * @param userData the base64 user data
-     * @param stillWanted asked before and after each step; false stops the launch and removes its instance
+     * @param stillWanted asked before each RunInstances; false stops the launch
      * @param onCreated told the id of each instance as soon as EC2 created it (before it runs)
-     * @return the running instance, or empty if the run stopped wanting it (nothing is left running)
+     * @return the running instance (the caller checks whether it is still wanted), or empty if the run
+     *     stopped wanting one before it was created
      * @throws NoCapacityException if no type and subnet had capacity (nothing is left running)
      * @throws SdkException for any other failure (nothing is left running)
      */
@@ -86,7 +87,7 @@ public final class InstanceLauncher {
                 }
                 String instanceId = created.get().instanceId();
                 onCreated.accept(instanceId);
-                return awaitRunning(instanceId, type, subnet, stillWanted);
+                return Optional.of(awaitRunning(instanceId, type, subnet));
             }
         }
         throw new NoCapacityException("No EC2 capacity for run " + runId + " after trying " + refused.size()
@@ -129,7 +130,7 @@ public final class InstanceLauncher {
         }
     }
 
-    private Optional<Launched> awaitRunning(String instanceId, String type, Optional<String> subnet, BooleanSupplier stillWanted) {
+    private Launched awaitRunning(String instanceId, String type, Optional<String> subnet) {
         try {
             WaiterResponse<DescribeInstancesResponse> response = ec2.waiter().waitUntilInstanceRunning(
                     DescribeInstancesRequest.builder().instanceIds(instanceId).build(),
@@ -138,11 +139,7 @@ public final class InstanceLauncher {
             Instance running = response.matched().response().orElseThrow(() -> new IllegalStateException(
                     "EC2 instance " + instanceId + " did not reach running: " + response.matched().exception()))
                     .reservations().get(0).instances().get(0);
-            if (!stillWanted.getAsBoolean()) {
-                instances.terminate(List.of(instanceId), "its run no longer needs it");
-                return Optional.empty();
-            }
-            return Optional.of(new Launched(instanceId, type, subnet, running.placement().availabilityZone()));
+            return new Launched(instanceId, type, subnet, running.placement().availabilityZone());
         } catch (RuntimeException e) {
             instances.terminate(List.of(instanceId), "it did not reach running within " + settings.launchTimeout());
             throw e;
