@@ -127,7 +127,8 @@ final class PlayedInstances implements ComputeProvider {
         return result[0];
     }
 
-    private void record(String trigger, String runId, Runnable call) {
+    /** Serialised, so that each record sees only its own call's effect on the live instances. */
+    private synchronized void record(String trigger, String runId, Runnable call) {
         int attempt = context.run(runId).map(ComputeRun::attempts).orElse(0);
         boolean logStored = attempt > 0 && storage.exists(logKey(runId, attempt));
         int before = live(runId);
