@@ -1,5 +1,6 @@
 package dev.runpilot.sdk;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -111,4 +112,34 @@ public interface Run {
      * @return the events
      */
     List<RunEvent> events();
+
+    /**
+     * Lists the artifacts the run's attempts saved: the files matching {@link Job#artifacts()}, read
+     * from the client's storage. Artifacts are uploaded before an attempt's status is reported, so
+     * once {@link #await()} returns they are all listed.
+     *
+     * @return the artifacts, by attempt and then path; empty when the job declares none
+     * @throws StorageException if the storage cannot be listed
+     * @throws UnsupportedOperationException if this kind of client cannot reach the run's storage
+     * @since 0.2.0
+     */
+    default List<Artifact> artifacts() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list artifacts");
+    }
+
+    /**
+     * Downloads one artifact to a file. The bytes go to a temporary file beside {@code target} and
+     * replace {@code target} only once they have all arrived and their SHA-256 has verified, so a
+     * damaged or interrupted download leaves {@code target} as it was.
+     *
+     * @param artifact an artifact of this run, from {@link #artifacts()}
+     * @param target the file to write; its parent directory is created if missing
+     * @return {@code target}
+     * @throws StorageException if the artifact is missing, cannot be read, or fails its checksum
+     * @throws UnsupportedOperationException if this kind of client cannot reach the run's storage
+     * @since 0.2.0
+     */
+    default Path downloadArtifact(Artifact artifact, Path target) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not download artifacts");
+    }
 }

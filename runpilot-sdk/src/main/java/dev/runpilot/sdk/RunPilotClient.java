@@ -88,6 +88,22 @@ public interface RunPilotClient extends AutoCloseable {
     }
 
     /**
+     * Deletes the stored artifacts of finished runs that the retention does not keep: runs that
+     * finished longer ago than {@link ArtifactRetention#olderThan()}, except the
+     * {@link ArtifactRetention#keepLast()} most recently finished. Runs, their logs and their
+     * records stay; only their {@code runs/<id>/artifacts/} objects go.
+     *
+     * @param retention what to keep
+     * @return what was deleted
+     * @throws StorageException if the storage refuses a listing or a delete (what was deleted before stays deleted)
+     * @throws UnsupportedOperationException if this kind of client does not manage storage
+     * @since 0.2.0
+     */
+    default PrunedArtifacts pruneArtifacts(ArtifactRetention retention) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not prune artifacts");
+    }
+
+    /**
      * Stops the client: its local agents claim nothing more, running runs are stopped (their grace
      * period applies, their logs are saved, and they are queued again for the next engine when their
      * retry policy allows), and the database is closed. Idempotent.

@@ -1,17 +1,27 @@
 package dev.runpilot.sdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runpilot.sdk.spi.ChecksumMismatchException;
 import dev.runpilot.sdk.spi.ObjectInfo;
 import dev.runpilot.sdk.spi.ObjectPage;
+import dev.runpilot.sdk.spi.PresignedUrl;
 import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -27,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link StorageBackend} must show. A backend's test extends this class and
- * supplies a fresh, empty backend; every test here then runs against it.
+ * supplies a fresh, empty backend and a way to damage a stored object behind the backend's back;
+ * every test here then runs against it.
  *
  * <pre>{@code
  * class MyBackendContractTest extends StorageBackendContract {
@@ -35,16 +46,31 @@ import org.junit.jupiter.api.Test;
  *     protected StorageBackend createBackend() {
  *         return new MyBackend(...);          // an empty bucket or prefix per test
  *     }
+ *
+ *     @Override
+ *     protected void corruptObject(String key) throws Exception {
+ *         // overwrite the stored bytes directly in the bucket, keeping the stored SHA-256
+ *     }
  * }
  * }</pre>
  *
- * <p>Large objects are produced and checked as streams, so a backend that buffers whole objects in
- * memory shows up as heap pressure in its own test run rather than passing silently.
+ * <p>What it covers: round trips of empty, small and 64 MiB objects; stored size, SHA-256 and
+ * content type; overwrite; listing past 1,000 keys with page tokens; deletes of one key and of a
+ * prefix; keys with spaces, unicode and slashes; concurrent writers to one key and to many;
+ * not-found semantics; a presigned-URL round trip over plain HTTP (or, for backends without URLs,
+ * that {@link StorageBackend#presign} returns empty); and a checksum mismatch on read.
+ *
+ * <p><b>Bounded heap.</b> The 64 MiB object is produced by a generator stream and read into a
+ * digesting sink, so it never exists as one array in the test. Run the backend's test with a
+ * small heap (this project uses {@code -Xmx64m}–{@code -Xmx96m} in the surefire {@code argLine})
+ * so that a backend which buffers whole objects fails with an {@link OutOfMemoryError} instead of
+ * passing silently.
  *
  * @since 0.1.0
  */
 public abstract class StorageBackendContract {
     private static final int MIB = 1024 * 1024;
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /** The backend under test, fresh for each test. */
     protected StorageBackend backend;
@@ -67,6 +93,31 @@ public abstract class StorageBackendContract {
         return 1_001;
     }
 
+    /**
+     * Alters the bytes stored under {@code key} directly in the underlying store (the directory,
+     * the bucket, the container), not through the {@link StorageBackend}, while leaving the
+     * SHA-256 the backend recorded for it unchanged: for example flip one byte of the file, or
+     * upload different bytes of the same length with the old object's metadata. The checksum
+     * test then expects reading the object to fail with a {@link ChecksumMismatchException}.
+     *
+     * @param key a key that {@link #backend} has just written, holding at least one byte
+     * @throws Exception if the object cannot be altered; the test fails
+     * @since 0.2.0
+     */
+    protected abstract void corruptObject(String key) throws Exception;
+
+    /**
+     * Tells whether the backend hands out presigned URLs. When true (the default) the presign
+     * test writes and reads an object over plain HTTP through them; when false it asserts that
+     * {@link StorageBackend#presign} returns empty for both reading and writing.
+     *
+     * @return true if {@link StorageBackend#presign} must return URLs
+     * @since 0.2.0
+     */
+    protected boolean expectsPresignedUrls() {
+        return true;
+    }
+
     @BeforeEach
     final void openBackend() throws Exception {
         backend = createBackend();
@@ -85,6 +136,8 @@ public abstract class StorageBackendContract {
         assertThat(info.size()).isZero();
         assertThat(read("empty")).isEmpty();
         assertThat(backend.stat("empty")).get().extracting(ObjectInfo::size).isEqualTo(0L);
+        assertThat(backend.stat("empty").orElseThrow().sha256()).contains(EMPTY_SHA256);
+        assertThat(backend.exists("empty")).isTrue();
     }
 
     @Test
@@ -93,9 +146,23 @@ public abstract class StorageBackendContract {
         ObjectInfo info = backend.put("dir/small.txt", new ByteArrayInputStream(content));
         assertThat(info.key()).isEqualTo("dir/small.txt");
         assertThat(info.size()).isEqualTo(content.length);
-        info.sha256().ifPresent(sha -> assertThat(sha).isEqualTo(sha256(content)));
+        assertThat(info.sha256()).contains(sha256(content));
         assertThat(read("dir/small.txt")).isEqualTo(content);
-        assertThat(backend.stat("dir/small.txt")).get().extracting(ObjectInfo::size).isEqualTo((long) content.length);
+        ObjectInfo stat = backend.stat("dir/small.txt").orElseThrow();
+        assertThat(stat.key()).isEqualTo("dir/small.txt");
+        assertThat(stat.size()).isEqualTo(content.length);
+        assertThat(stat.sha256()).contains(sha256(content));
+        assertThat(stat.contentType()).contains(StorageBackend.DEFAULT_CONTENT_TYPE);
+        assertThat(stat.lastModified()).isAfter(Instant.now().minus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void theContentTypeIsKeptWithTheObject() {
+        backend.put("page.html", new ByteArrayInputStream("<p>hi</p>".getBytes(StandardCharsets.UTF_8)),
+                "text/html; charset=utf-8");
+        assertThat(backend.stat("page.html").orElseThrow().contentType()).contains("text/html; charset=utf-8");
+        assertThat(backend.list("page", null, 10).objects()).singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(9));
     }
 
     @Test
@@ -104,9 +171,13 @@ public abstract class StorageBackendContract {
         ObjectInfo info = backend.put("big.bin", new PatternStream(size));
         assertThat(info.size()).isEqualTo(size);
         String expected = sha256(new PatternStream(size));
-        try (InputStream in = backend.get("big.bin").orElseThrow()) {
-            assertThat(sha256(in)).isEqualTo(expected);
+        assertThat(info.sha256()).contains(expected);
+        try (InputStream in = backend.get("big.bin").orElseThrow();
+             DigestOutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), newSha256())) {
+            assertThat(in.transferTo(sink)).isEqualTo(size);
+            assertThat(HexFormat.of().formatHex(sink.getMessageDigest().digest())).isEqualTo(expected);
         }
+        assertThat(backend.stat("big.bin").orElseThrow().size()).isEqualTo(size);
     }
 
     @Test
@@ -115,6 +186,7 @@ public abstract class StorageBackendContract {
         backend.put("key", new ByteArrayInputStream("short".getBytes(StandardCharsets.UTF_8)));
         assertThat(new String(read("key"), StandardCharsets.UTF_8)).isEqualTo("short");
         assertThat(backend.stat("key")).get().extracting(ObjectInfo::size).isEqualTo(5L);
+        assertThat(backend.stat("key").orElseThrow().sha256()).contains(sha256("short".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -123,16 +195,57 @@ public abstract class StorageBackendContract {
         assertThat(backend.stat("no/such/key")).isEmpty();
         assertThat(backend.delete("no/such/key")).isFalse();
         assertThat(backend.list("no/such/", null, 10).objects()).isEmpty();
+        assertThat(backend.list("no/such/", null, 10).nextPageToken()).isEmpty();
+        assertThat(backend.exists("no/such/key")).isFalse();
+        assertThat(backend.deletePrefix("no/such/")).isZero();
     }
 
     @Test
-    void listingPagesThroughEveryKeyInOrder() {
+    void aDeletedObjectIsGone() {
+        backend.put("gone", new ByteArrayInputStream(new byte[] {1, 2, 3}));
+        assertThat(backend.delete("gone")).isTrue();
+        assertThat(backend.get("gone")).isEmpty();
+        assertThat(backend.exists("gone")).isFalse();
+        assertThat(backend.delete("gone")).isFalse();
+    }
+
+    @Test
+    void smallPagesWalkTheListingWithoutRepeatsOrGaps() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String key = "paged/" + i;
+            expected.add(key);
+            backend.put(key, InputStream.nullInputStream());
+        }
+        List<String> seen = new ArrayList<>();
+        String token = null;
+        do {
+            ObjectPage page = backend.list("paged/", token, 3);
+            assertThat(page.objects().size()).isBetween(1, 3);
+            page.objects().forEach(o -> seen.add(o.key()));
+            token = page.nextPageToken().orElse(null);
+        } while (token != null);
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void listingPagesThroughEveryKeyInOrder() throws Exception {
         int count = keysForListingTest();
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String key = String.format("many/key-%05d", i);
-            expected.add(key);
-            backend.put(key, new ByteArrayInputStream(new byte[] {(byte) i}));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String key = String.format("many/key-%05d", i);
+                byte value = (byte) i;
+                expected.add(key);
+                writes.add(pool.submit(() -> backend.put(key, new ByteArrayInputStream(new byte[] {value}))));
+            }
+            for (Future<?> write : writes) {
+                write.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         backend.put("other/key", InputStream.nullInputStream());
         List<String> seen = new ArrayList<>();
@@ -226,6 +339,51 @@ public abstract class StorageBackendContract {
         assertThat(backend.list("parallel/", null, 100).objects()).hasSize(40);
     }
 
+    @Test
+    void presignedUrlsWriteAndReadOverPlainHttp() throws Exception {
+        Duration validFor = Duration.ofMinutes(5);
+        if (!expectsPresignedUrls()) {
+            assertThat(backend.presign("presigned/object.txt", PresignedUrl.Access.WRITE, validFor)).isEmpty();
+            assertThat(backend.presign("presigned/object.txt", PresignedUrl.Access.READ, validFor)).isEmpty();
+            return;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        byte[] uploaded = "written through a presigned URL".getBytes(StandardCharsets.UTF_8);
+        PresignedUrl write = backend.presign("presigned/object.txt", PresignedUrl.Access.WRITE, validFor).orElseThrow();
+        assertThat(write.access()).isEqualTo(PresignedUrl.Access.WRITE);
+        assertThat(write.expiresAt()).isAfter(Instant.now()).isBefore(Instant.now().plus(validFor).plusSeconds(60));
+        HttpRequest.Builder put = HttpRequest.newBuilder(write.url()).PUT(HttpRequest.BodyPublishers.ofByteArray(uploaded));
+        write.requiredHeaders().forEach(put::header);
+        HttpResponse<String> putResponse = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(putResponse.statusCode()).as("PUT %s: %s", write, putResponse.body()).isBetween(200, 299);
+        assertThat(read("presigned/object.txt")).isEqualTo(uploaded);
+
+        byte[] stored = "read through a presigned URL".getBytes(StandardCharsets.UTF_8);
+        backend.put("presigned/stored.txt", new ByteArrayInputStream(stored));
+        PresignedUrl readUrl = backend.presign("presigned/stored.txt", PresignedUrl.Access.READ, validFor).orElseThrow();
+        assertThat(readUrl.access()).isEqualTo(PresignedUrl.Access.READ);
+        if (readUrl.url().getRawQuery() != null) {
+            assertThat(readUrl.toString()).as("toString hides the signature").doesNotContain(readUrl.url().getRawQuery());
+        }
+        HttpRequest.Builder get = HttpRequest.newBuilder(readUrl.url()).GET();
+        readUrl.requiredHeaders().forEach(get::header);
+        HttpResponse<byte[]> getResponse = http.send(get.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(getResponse.statusCode()).isEqualTo(200);
+        assertThat(getResponse.body()).isEqualTo(stored);
+    }
+
+    @Test
+    void aCorruptedObjectFailsItsReadWithAChecksumMismatch() throws Exception {
+        byte[] content = "bytes that will be damaged at rest".getBytes(StandardCharsets.UTF_8);
+        backend.put("damaged/object.bin", new ByteArrayInputStream(content));
+        corruptObject("damaged/object.bin");
+        try (InputStream in = backend.get("damaged/object.bin").orElseThrow()) {
+            assertThatThrownBy(() -> in.transferTo(OutputStream.nullOutputStream()))
+                    .isInstanceOf(ChecksumMismatchException.class)
+                    .hasMessageContaining("damaged/object.bin");
+        }
+    }
+
     /** Reads a whole (small) object. */
     protected final byte[] read(String key) {
         Optional<InputStream> in = backend.get(key);
@@ -234,6 +392,14 @@ public abstract class StorageBackendContract {
             return stream.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.runpilot.sdk.testing;
 
 import dev.runpilot.sdk.spi.StorageBackend;
 import dev.runpilot.sdk.spi.StorageBackendFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,5 +20,20 @@ class FileStorageBackendContractTest extends StorageBackendContract {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no 'file' StorageBackendFactory registered"));
         return factory.create(root.resolve("store").toUri(), () -> root);
+    }
+
+    /** Flips the first byte of the object's file; its sidecar keeps the old SHA-256. */
+    @Override
+    protected void corruptObject(String key) throws Exception {
+        Path file = root.resolve("store").resolve(key);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] ^= 0x01;
+        Files.write(file, bytes);
+    }
+
+    /** Local files have no URL form. */
+    @Override
+    protected boolean expectsPresignedUrls() {
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.artifact.ArtifactCollector;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
 import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Claim;
@@ -78,6 +79,9 @@ final class AttemptRunner {
             reported.run();
             return;
         }
+        // Artifacts are stored before the status is reported, so whoever sees the run end sees them.
+        new ArtifactCollector(storage).collect(claim.runId(), claim.attempt(), workDir(claim), job.artifacts(),
+                output::system);
         output.system("attempt " + claim.attempt() + " ended: " + end.message());
         // The lines are in the control plane before the status: readers who see the end see the whole log.
         output.flush();

@@ -1,9 +1,11 @@
 package dev.runpilot.sdk.internal.engine;
 
+import dev.runpilot.sdk.ArtifactRetention;
 import dev.runpilot.sdk.CostLimitExceededException;
 import dev.runpilot.sdk.Estimate;
 import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.InvalidJobException;
+import dev.runpilot.sdk.PrunedArtifacts;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.Run;
 import dev.runpilot.sdk.RunNotFoundException;
@@ -11,6 +13,7 @@ import dev.runpilot.sdk.RunPage;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.internal.agent.AgentSettings;
+import dev.runpilot.sdk.internal.artifact.ArtifactCatalog;
 import dev.runpilot.sdk.internal.agent.LocalAgent;
 import dev.runpilot.sdk.internal.runtime.ImageRoutingRuntime;
 import dev.runpilot.sdk.internal.runtime.ProcessRuntime;
@@ -31,6 +34,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -186,10 +190,6 @@ public final class EmbeddedClient implements RunPilotClient {
     /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
     private static List<String> unsupportedByEngine(Job job) {
         List<String> problems = new ArrayList<>();
-        if (!job.artifacts().isEmpty()) {
-            problems.add("artifacts: collecting artifacts is not supported by this SDK version yet; write outputs to"
-                    + " $RUNPILOT_WORK_DIR or an absolute path");
-        }
         job.resourceClass().ifPresent(c -> problems.add("resourceClass '" + c + "': routing by resource class needs RunPilot"
                 + " server agents; the embedded engine has one kind of worker"));
         return problems;
@@ -212,6 +212,20 @@ public final class EmbeddedClient implements RunPilotClient {
         Objects.requireNonNull(query, "query");
         ensureOpen();
         return runs.list(query);
+    }
+
+    @Override
+    public PrunedArtifacts pruneArtifacts(ArtifactRetention retention) {
+        Objects.requireNonNull(retention, "retention");
+        ensureOpen();
+        PrunedArtifacts pruned = artifacts().prune(retention, runs.finishedRuns(), Instant.now());
+        log.debug("Pruned {} artifact files of {} runs from {} ({})", pruned.objects(), pruned.runIds().size(),
+                storage.uri(), retention);
+        return pruned;
+    }
+
+    ArtifactCatalog artifacts() {
+        return new ArtifactCatalog(storage);
     }
 
     RunStore runs() {

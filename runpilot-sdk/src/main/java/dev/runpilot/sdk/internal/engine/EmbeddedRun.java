@@ -1,5 +1,6 @@
 package dev.runpilot.sdk.internal.engine;
 
+import dev.runpilot.sdk.Artifact;
 import dev.runpilot.sdk.Attempt;
 import dev.runpilot.sdk.CancelOutcome;
 import dev.runpilot.sdk.Job;
@@ -12,6 +13,7 @@ import dev.runpilot.sdk.RunMetrics;
 import dev.runpilot.sdk.RunNotFoundException;
 import dev.runpilot.sdk.RunPilotException;
 import dev.runpilot.sdk.RunResult;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +125,16 @@ final class EmbeddedRun implements Run {
     @Override
     public List<RunEvent> events() {
         return client.runs().events(id);
+    }
+
+    @Override
+    public List<Artifact> artifacts() {
+        return client.artifacts().list(id);
+    }
+
+    @Override
+    public Path downloadArtifact(Artifact artifact, Path target) {
+        return client.artifacts().download(id, artifact, target);
     }
 
     private RunNotFoundException notFound() {

@@ -9,6 +9,7 @@ import dev.runpilot.sdk.RunInfo;
 import dev.runpilot.sdk.RunPage;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.artifact.ArtifactCatalog.FinishedRun;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -184,6 +186,22 @@ public final class RunStore {
                  ResultSet rs = p.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
+        });
+    }
+
+    /** Every finished run's id and finish time, most recently finished first: what artifact retention walks. */
+    public List<FinishedRun> finishedRuns() {
+        return db.read(c -> {
+            List<FinishedRun> result = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id, finished_at FROM runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, seq DESC");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new FinishedRun(rs.getString(1),
+                            Instant.ofEpochMilli(rs.getLong(2))));
+                }
+            }
+            return result;
         });
     }
 

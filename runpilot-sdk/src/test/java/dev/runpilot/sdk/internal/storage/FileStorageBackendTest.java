@@ -333,6 +333,48 @@ class FileStorageBackendTest {
     }
 
     @Test
+    void shaAndContentTypeLiveInASidecarThatListingsSkip() throws Exception {
+        storage.put("docs/readme.txt", bytes("read me"), "text/plain");
+
+        assertThat(root.resolve("docs/.rp-meta-readme.txt")).exists();
+        assertThat(storage.list("docs/", null, 10).objects()).singleElement().satisfies(info -> {
+            assertThat(info.key()).isEqualTo("docs/readme.txt");
+            assertThat(info.contentType()).contains("text/plain");
+            assertThat(info.sha256()).contains(sha256("read me".getBytes(UTF_8)));
+        });
+        assertThat(storage.delete("docs/readme.txt")).isTrue();
+        assertThat(root.resolve("docs")).doesNotExist();
+    }
+
+    @Test
+    void keysMayNotUseTheReservedSidecarNames() {
+        assertThatThrownBy(() -> storage.put("a/.rp-meta-x", bytes("x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reserved");
+    }
+
+    @Test
+    void anObjectWithoutASidecarIsServedUnverified() throws Exception {
+        Files.writeString(root.resolve("legacy.log"), "written by 0.1.0");
+
+        assertThat(read("legacy.log")).isEqualTo("written by 0.1.0".getBytes(UTF_8));
+        assertThat(storage.stat("legacy.log").orElseThrow().sha256()).isEmpty();
+    }
+
+    @Test
+    void aDamagedFileFailsAtTheEndOfItsStream() throws Exception {
+        storage.put("model.bin", bytes("good version"));
+        Files.writeString(root.resolve("model.bin"), "evil version");
+
+        try (InputStream in = storage.get("model.bin").orElseThrow()) {
+            assertThatThrownBy(in::readAllBytes)
+                    .isInstanceOf(dev.runpilot.sdk.spi.ChecksumMismatchException.class)
+                    .hasMessageContaining("model.bin")
+                    .hasMessageContaining(sha256("good version".getBytes(UTF_8)));
+        }
+    }
+
+    @Test
     void uriPointsAtTheRootDirectory() {
         assertThat(Path.of(storage.uri())).isEqualTo(root.toAbsolutePath().normalize());
     }
@@ -343,9 +385,12 @@ class FileStorageBackendTest {
         }
     }
 
+    /** The files under the root other than metadata sidecars: objects and any stray temporary files. */
     private List<Path> regularFiles() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toList());
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".rp-meta-"))
+                    .collect(Collectors.toList());
         }
     }
 
