@@ -268,6 +268,62 @@ public interface RunPilotClient extends AutoCloseable {
         Builder classLoader(ClassLoader classLoader);
 
         /**
+         * Uses the RunPilot server at this URI as the control plane instead of the embedded one: the
+         * client then only submits and reads over HTTP (the server's agents run the jobs), and the
+         * home, storage, compute, runtime and worker options do not apply.
+         *
+         * @param endpoint such as {@code https://runpilot.example.com}
+         * @return this builder
+         */
+        default Builder endpoint(URI endpoint) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets the bearer token for {@link #endpoint(URI)}. Default: the profile's token.
+         *
+         * @param token a user token created by the server's administrator
+         * @return this builder
+         */
+        default Builder token(String token) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Takes the endpoint and token from a profile of the credentials file
+         * ({@link dev.runpilot.sdk.config.Profiles}; {@code ~/.runpilot/config} by default, or
+         * {@code config} in the {@link #home(Path) home}). An explicit endpoint or token wins.
+         *
+         * @param profile such as {@code staging}
+         * @return this builder
+         */
+        default Builder profile(String profile) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets how calls to a RunPilot server are retried on connection errors, 429 and 502/503/504
+         * (a {@code Retry-After} header sets the wait). Default: 5 attempts, 200 ms doubling up to 5 s,
+         * with jitter. Submissions stay exactly-once across retries (idempotency keys).
+         *
+         * @param policy the attempts and backoff; its {@code retryOn} settings do not apply
+         * @return this builder
+         */
+        default Builder retry(RetryPolicy policy) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Sets the longest wait for one call to a RunPilot server (each retry gets its own). Default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        default Builder requestTimeout(Duration timeout) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
          * Opens the control plane, recovers runs whose agent died, and starts the compute.
          *
          * @return the client

@@ -68,6 +68,19 @@ public interface ComputeProvider extends AutoCloseable {
     }
 
     /** Stops providing and releases everything; waits for in-process agents to stop. */
+    /**
+     * Hears that the agent which ran a run asks for the machine it runs on to be shut down, as an
+     * agent in single-job mode does when its run is done ({@code POST /v1/runs/{id}/instance/shutdown}).
+     * A provider that launched a machine for the run releases it here. Called on the API server's
+     * request thread; should return quickly. Default: nothing.
+     *
+     * @param runId the run whose agent asks
+     * @param agentId the agent that ran the run's last attempt
+     * @since 0.1.0
+     */
+    default void shutdownRequested(String runId, String agentId) {
+    }
+
     @Override
     void close();
 }

@@ -3,7 +3,6 @@ package dev.runpilot.sdk.internal.agent;
 import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.LogStream;
 import dev.runpilot.sdk.MetricPoint;
-import dev.runpilot.sdk.internal.store.OutputStore;
 import dev.runpilot.sdk.spi.OutputListener;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.List;
 final class AttemptOutput implements OutputListener {
     private final String runId;
     private final int attempt;
-    private final OutputStore store;
+    private final AgentPlane store;
     private final SecretMasker masker;
     private final MetricLineParser metrics;
     private final Clock clock;
@@ -24,7 +23,7 @@ final class AttemptOutput implements OutputListener {
     private List<LogLine> lines = new ArrayList<>();
     private List<MetricPoint> points = new ArrayList<>();
 
-    AttemptOutput(String runId, int attempt, OutputStore store, SecretMasker masker, Clock clock) {
+    AttemptOutput(String runId, int attempt, AgentPlane store, SecretMasker masker, Clock clock) {
         this.runId = runId;
         this.attempt = attempt;
         this.store = store;

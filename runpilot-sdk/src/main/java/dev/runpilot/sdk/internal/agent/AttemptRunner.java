@@ -2,22 +2,16 @@ package dev.runpilot.sdk.internal.agent;
 
 import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.Job;
-import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.artifact.ArtifactCollector;
+import dev.runpilot.sdk.spi.StorageBackend;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
-import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Claim;
-import dev.runpilot.sdk.internal.store.OutputStore;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.Execution;
 import dev.runpilot.sdk.spi.ExecutionRequest;
 import dev.runpilot.sdk.spi.ExitStatus;
-import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,28 +36,24 @@ final class AttemptRunner {
 
     private final AgentSettings settings;
     private final ContainerRuntime runtime;
-    private final AttemptStore attempts;
-    private final OutputStore outputs;
+    private final AgentPlane plane;
     private final SourceFetcher sources;
-    private final StorageBackend storage;
     private final Clock clock;
     private final Runnable reported;
 
-    AttemptRunner(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
-                  SourceFetcher sources, StorageBackend storage, Clock clock, Runnable reported) {
+    AttemptRunner(AgentSettings settings, ContainerRuntime runtime, AgentPlane plane, SourceFetcher sources, Clock clock,
+                  Runnable reported) {
         this.settings = settings;
         this.runtime = runtime;
-        this.attempts = attempts;
-        this.outputs = outputs;
+        this.plane = plane;
         this.sources = sources;
-        this.storage = storage;
         this.clock = clock;
         this.reported = reported;
     }
 
     void run(Claim claim, ActiveAttempt active) throws InterruptedException {
         Job job = claim.job();
-        AttemptOutput output = new AttemptOutput(claim.runId(), claim.attempt(), outputs,
+        AttemptOutput output = new AttemptOutput(claim.runId(), claim.attempt(), plane,
                 new SecretMasker(job.secrets().values()), clock);
         output.system("attempt " + claim.attempt() + " claimed by agent " + settings.agentId());
         AttemptEnd end;
@@ -80,17 +70,25 @@ final class AttemptRunner {
             return;
         }
         // Artifacts are stored before the status is reported, so whoever sees the run end sees them.
-        new ArtifactCollector(storage).collect(claim.runId(), claim.attempt(), workDir(claim), job.artifacts(),
-                output::system);
+        if (!job.artifacts().isEmpty()) {
+            Optional<StorageBackend> artifactStorage = plane.artifactStorage();
+            if (artifactStorage.isPresent()) {
+                new ArtifactCollector(artifactStorage.get()).collect(claim.runId(), claim.attempt(), workDir(claim), job.artifacts(),
+                        output::system);
+            } else {
+                output.system("artifacts not collected: this agent's control plane (" + plane.sourceLocation()
+                        + ") takes no artifact uploads yet");
+            }
+        }
         output.system("attempt " + claim.attempt() + " ended: " + end.message());
         // The lines are in the control plane before the status: readers who see the end see the whole log.
         output.flush();
         removeIfEmpty(workDir(claim));
-        Optional<RunStatus> status = attempts.finish(claim.runId(), claim.attempt(), settings.agentId(), end);
+        Optional<RunStatus> status = plane.finish(claim.runId(), claim.attempt(), settings.agentId(), end);
         reported.run();
         log.debug("Run {} attempt {} reported: {}", claim.runId(), claim.attempt(), status.map(Enum::name).orElse("lease lost"));
         // The storage copy is an archive of what the control plane already holds, so it comes off the critical path.
-        saveLog(claim);
+        plane.archiveLog(claim.runId(), claim.attempt());
     }
 
     private Path workDir(Claim claim) {
@@ -127,7 +125,7 @@ final class AttemptRunner {
                     "cannot create work directory " + workDir + ": " + e.getMessage());
         }
         if (claim.source().isPresent()) {
-            Optional<AttemptEnd> refused = sources.fetch(claim.source().get(), workDir, output);
+            Optional<AttemptEnd> refused = sources.fetch(claim.runId(), claim.source().get(), workDir, output);
             if (refused.isPresent()) {
                 return refused.get();
             }
@@ -139,12 +137,12 @@ final class AttemptRunner {
         Execution execution = runtime.start(new ExecutionRequest(claim.runId(), claim.attempt(), settings.agentId(), job, command,
                 environment, workDir, output));
         Optional<ProcessHandle> process = execution.process();
-        boolean running = attempts.markRunning(claim.runId(), claim.attempt(), settings.agentId(), execution.describe(),
+        boolean running = plane.markRunning(claim.runId(), claim.attempt(), settings.agentId(), execution.describe(),
                 process.map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty()),
                 process.flatMap(p -> p.info().startInstant()).map(i -> OptionalLong.of(i.toEpochMilli())).orElse(OptionalLong.empty()));
         if (!running) {
             execution.stop(Duration.ZERO);
-            return attempts.isCancelRequested(claim.runId())
+            return plane.isCancelRequested(claim.runId())
                     ? AttemptEnd.failed(FailureReason.CANCELLED, OptionalInt.empty(), "cancelled before it started")
                     : null;
         }
@@ -194,42 +192,5 @@ final class AttemptRunner {
                     exit.message().isEmpty() ? exit.reason().get().wireName() : exit.message());
         }
         return AttemptEnd.exited(exit.exitCode());
-    }
-
-    /**
-     * Saves the attempt's log to storage, streamed through a temporary file so that a long log is
-     * never held in memory. A failure here is logged and does not change the run's outcome.
-     */
-    private void saveLog(Claim claim) {
-        String key = "runs/" + claim.runId() + "/logs/attempt-" + claim.attempt() + ".log";
-        Path temp = null;
-        try {
-            Files.createDirectories(settings.workRoot());
-            temp = Files.createTempFile(settings.workRoot(), "log-", ".tmp");
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                long after = 0;
-                List<LogLine> page;
-                while (!(page = outputs.attemptLogs(claim.runId(), claim.attempt(), after, 5000)).isEmpty()) {
-                    for (LogLine line : page) {
-                        out.write(line.time() + " " + line.stream() + " " + line.text() + "\n");
-                        after = line.sequence();
-                    }
-                }
-            }
-            try (InputStream in = Files.newInputStream(temp)) {
-                storage.put(key, in);
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("Could not save the log of run {} attempt {} to {}: {}", claim.runId(), claim.attempt(), storage.uri(),
-                    e.getMessage());
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    log.debug("Could not delete {}: {}", temp, e.toString());
-                }
-            }
-        }
     }
 }

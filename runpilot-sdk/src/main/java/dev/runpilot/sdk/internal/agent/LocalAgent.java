@@ -4,54 +4,70 @@ import dev.runpilot.sdk.archive.BundleExtractor;
 import dev.runpilot.sdk.internal.engine.ChangeSignal;
 import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Claim;
+import dev.runpilot.sdk.internal.store.ClaimFilter;
 import dev.runpilot.sdk.internal.store.LeaseState;
 import dev.runpilot.sdk.internal.store.OutputStore;
 import dev.runpilot.sdk.spi.AgentHandle;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An agent inside this JVM: {@code slots} worker threads that claim runs from the embedded control
- * plane and run them, and one heartbeat thread that renews their leases and carries cancellation.
+ * An agent loop in this JVM: {@code slots} worker threads that claim runs through an
+ * {@link AgentPlane} and run them, and one heartbeat thread that renews their leases and carries
+ * cancellation. The plane is the store for the embedded engine's agents and the HTTP API for
+ * remote ones.
  */
 public final class LocalAgent implements AgentHandle {
     private static final Logger log = LoggerFactory.getLogger(LocalAgent.class);
     private static final long IDLE_WAIT_MILLIS = 250;
 
     private final AgentSettings settings;
-    private final AttemptStore attempts;
+    private final AgentPlane plane;
     private final ChangeSignal signal;
     private final AttemptRunner runner;
     private final Map<String, ActiveAttempt> active = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile boolean draining;
+    private volatile long lastBusyNanos = System.nanoTime();
+    private Semaphore claimsLeft;
+    private Duration idleTimeout;
     private Thread heartbeat;
-    private Optional<String> onlyRun = Optional.empty();
 
+    /** An agent of the embedded engine, working straight on its store and storage. */
     public LocalAgent(AgentSettings settings, ContainerRuntime runtime, AttemptStore attempts, OutputStore outputs,
                       StorageBackend storage, BundleExtractor extractor, ChangeSignal signal, Clock clock) {
+        this(settings, runtime, new StoreAgentPlane(attempts, outputs, storage, settings.workRoot(), ClaimFilter.ANY), extractor,
+                signal, clock);
+    }
+
+    /** An agent working through any control plane. */
+    public LocalAgent(AgentSettings settings, ContainerRuntime runtime, AgentPlane plane, BundleExtractor extractor,
+                      ChangeSignal signal, Clock clock) {
         this.settings = settings;
-        this.attempts = attempts;
+        this.plane = plane;
         this.signal = signal;
-        this.runner = new AttemptRunner(settings, runtime, attempts, outputs, new SourceFetcher(storage, extractor), storage, clock,
-                signal::changed);
+        this.runner = new AttemptRunner(settings, runtime, plane, new SourceFetcher(plane, extractor), clock, signal::changed);
     }
 
     /**
-     * Binds this agent, before it starts, to one run: it claims that run and nothing else, and claims
-     * nothing more once it has run it (the agent of an instance launched for one run).
+     * Limits the agent before {@link #start()}: it drains after claiming {@code maxRuns} runs (0: no
+     * limit), and after {@code idleTimeout} without a run (null: never).
      */
-    public LocalAgent boundTo(String runId) {
-        this.onlyRun = Optional.of(runId);
+    public LocalAgent limits(int maxRuns, Duration idleTimeout) {
+        this.claimsLeft = maxRuns > 0 ? new Semaphore(maxRuns) : null;
+        this.idleTimeout = idleTimeout;
         return this;
     }
 
@@ -72,6 +88,11 @@ public final class LocalAgent implements AgentHandle {
         return settings.agentId();
     }
 
+    /** Returns how many runs the agent holds now. */
+    public int activeRuns() {
+        return active.size();
+    }
+
     /** Stops a run this agent holds at once, without waiting for the next heartbeat. */
     public void cancel(String runId) {
         ActiveAttempt attempt = active.get(runId);
@@ -80,20 +101,53 @@ public final class LocalAgent implements AgentHandle {
         }
     }
 
+    /** Claims nothing more; the runs it holds go on to their end, then its threads finish. */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            log.info("Agent {} draining: finishing {} run(s), claiming no more", settings.agentId(), active.size());
+            signal.changed();
+        }
+    }
+
+    /**
+     * Waits until every thread of the agent has finished (after a drain, a close, or its limits).
+     *
+     * @return true if it finished within the timeout
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return threads.stream().noneMatch(Thread::isAlive);
+            }
+            thread.join(left);
+        }
+        return threads.stream().noneMatch(Thread::isAlive);
+    }
+
+    private boolean claiming() {
+        return !stopping && !draining;
+    }
+
     private void work() {
-        while (!stopping) {
+        while (claiming()) {
             long seen = signal.version();
+            if (claimsLeft != null && !claimsLeft.tryAcquire()) {
+                drain();
+                return;
+            }
             try {
-                Optional<Claim> claim = attempts.claim(settings.agentId(), settings.host(), settings.lease(), onlyRun);
+                Optional<Claim> claim = plane.claim(settings.agentId(), settings.host(), settings.lease());
                 if (claim.isEmpty()) {
+                    if (claimsLeft != null) {
+                        claimsLeft.release();
+                    }
                     signal.awaitChange(seen, IDLE_WAIT_MILLIS);
                     continue;
                 }
                 runClaim(claim.get());
-                if (onlyRun.isPresent()) {
-                    log.debug("Agent {} ran its one run {} and claims nothing more", settings.agentId(), onlyRun.get());
-                    return;
-                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -117,15 +171,20 @@ public final class LocalAgent implements AgentHandle {
             runner.run(claim, attempt);
         } finally {
             active.remove(claim.runId());
+            lastBusyNanos = System.nanoTime();
         }
     }
 
     private void heartbeat() {
         long lastRenewal = System.nanoTime();
-        while (!stopping || !active.isEmpty()) {
+        while (claiming() || !active.isEmpty()) {
             try {
                 Thread.sleep(AgentSettings.CANCEL_CHECK.toMillis());
-                if (active.isEmpty()) {
+                if (!active.isEmpty()) {
+                    lastBusyNanos = System.nanoTime();
+                } else if (idleTimeout != null && System.nanoTime() - lastBusyNanos >= idleTimeout.toNanos()) {
+                    log.info("Agent {} idle for {}; stopping", settings.agentId(), idleTimeout);
+                    drain();
                     continue;
                 }
                 boolean renew = System.nanoTime() - lastRenewal >= settings.renewEvery().toNanos();
@@ -133,9 +192,9 @@ public final class LocalAgent implements AgentHandle {
                 active.values().forEach(a -> held.put(a.runId, a.attempt));
                 if (renew) {
                     lastRenewal = System.nanoTime();
-                    attempts.heartbeat(settings.agentId(), held, settings.lease()).forEach(this::apply);
-                } else {
-                    attempts.cancelRequested(held.keySet()).forEach(runId -> apply(runId, LeaseState.CANCEL_REQUESTED));
+                    plane.heartbeat(settings.agentId(), held, settings.lease()).forEach(this::apply);
+                } else if (!held.isEmpty()) {
+                    plane.cancelRequested(held.keySet()).forEach(runId -> apply(runId, LeaseState.CANCEL_REQUESTED));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -174,8 +233,10 @@ public final class LocalAgent implements AgentHandle {
                 }
             }
             // Every run is reported: the heartbeat has nothing left to renew, so it need not finish its sleep.
-            heartbeat.interrupt();
-            heartbeat.join(waitMillis);
+            if (heartbeat != null) {
+                heartbeat.interrupt();
+                heartbeat.join(waitMillis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,7 +5,6 @@ import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.archive.BundleExtractor;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
 import dev.runpilot.sdk.internal.store.SourceRef;
-import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -18,23 +17,23 @@ import java.util.OptionalInt;
  * job starts. A refused bundle leaves the work directory empty.
  */
 final class SourceFetcher {
-    private final StorageBackend storage;
+    private final AgentPlane plane;
     private final BundleExtractor extractor;
 
-    SourceFetcher(StorageBackend storage, BundleExtractor extractor) {
-        this.storage = storage;
+    SourceFetcher(AgentPlane plane, BundleExtractor extractor) {
+        this.plane = plane;
         this.extractor = extractor;
     }
 
     /** Unpacks the bundle into {@code workDir}; returns how the attempt ends if it cannot. */
-    Optional<AttemptEnd> fetch(SourceRef source, Path workDir, AttemptOutput output) {
+    Optional<AttemptEnd> fetch(String runId, SourceRef source, Path workDir, AttemptOutput output) {
         output.system("fetching source bundle " + source.sha256() + " (" + source.size() + " bytes, " + source.entries()
                 + " entries" + source.signerKeyId().map(id -> ", signed by key " + id).orElse(", unsigned")
                 + (source.encryptionKeyId().isPresent() ? ", encrypted" : "") + ")");
-        Optional<InputStream> bundle = storage.get(source.key());
+        Optional<InputStream> bundle = plane.openSource(runId, source);
         if (bundle.isEmpty()) {
             return Optional.of(AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
-                    "source bundle " + source.key() + " is missing from " + storage.uri()));
+                    "source bundle " + source.key() + " is missing from " + plane.sourceLocation()));
         }
         try (InputStream in = bundle.get()) {
             extractor.extract(in, workDir, source.sha256());
@@ -46,7 +45,7 @@ final class SourceFetcher {
                     "source bundle refused (" + e.reason().wireName() + "): " + e.getMessage()));
         } catch (IOException e) {
             return Optional.of(AttemptEnd.failed(FailureReason.RUNTIME_ERROR, OptionalInt.empty(),
-                    "cannot read source bundle " + source.key() + " from " + storage.uri() + ": " + e));
+                    "cannot read source bundle " + source.key() + " from " + plane.sourceLocation() + ": " + e));
         }
     }
 }

@@ -15,6 +15,8 @@ import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.internal.agent.AgentSettings;
 import dev.runpilot.sdk.internal.artifact.ArtifactCatalog;
 import dev.runpilot.sdk.internal.agent.LocalAgent;
+import dev.runpilot.sdk.internal.agent.StoreAgentPlane;
+import dev.runpilot.sdk.internal.store.ClaimFilter;
 import dev.runpilot.sdk.internal.runtime.ImageRoutingRuntime;
 import dev.runpilot.sdk.internal.runtime.ProcessRuntime;
 import dev.runpilot.sdk.internal.spi.ProviderRegistry;
@@ -228,24 +230,41 @@ public final class EmbeddedClient implements RunPilotClient {
         return new ArtifactCatalog(storage);
     }
 
-    RunStore runs() {
+    public RunStore runs() {
         return runs;
     }
 
-    AttemptStore attempts() {
+    public AttemptStore attempts() {
         return attempts;
     }
 
-    OutputStore outputs() {
+    public OutputStore outputs() {
         return outputs;
     }
 
-    ChangeSignal signal() {
+    public ChangeSignal signal() {
         return signal;
     }
 
-    String location() {
+    public String location() {
         return db.location();
+    }
+
+    /** The database, storage, compute and home, for the HTTP API server built on this engine. */
+    public Database database() {
+        return db;
+    }
+
+    public StorageBackend storage() {
+        return storage;
+    }
+
+    public ComputeProvider compute() {
+        return compute;
+    }
+
+    public Path home() {
+        return home;
     }
 
     /** Tells this client's local agents at once that a run was cancelled (other processes learn it by heartbeat). */
@@ -335,7 +354,7 @@ public final class EmbeddedClient implements RunPilotClient {
             if (slots < 1) {
                 throw new IllegalArgumentException("slots must be at least 1, was " + slots);
             }
-            LocalAgent agent = newAgent(slots).start();
+            LocalAgent agent = newAgent(slots, ClaimFilter.ANY).start();
             localAgents.add(agent);
             return agent;
         }
@@ -343,17 +362,18 @@ public final class EmbeddedClient implements RunPilotClient {
         @Override
         public AgentHandle startLocalAgent(String runId) {
             Objects.requireNonNull(runId, "runId");
-            LocalAgent agent = newAgent(1).boundTo(runId).start();
+            LocalAgent agent = newAgent(1, new ClaimFilter(" AND id = ?", List.of(runId))).limits(1, null).start();
             localAgents.add(agent);
             return agent;
         }
 
-        private LocalAgent newAgent(int slots) {
+        private LocalAgent newAgent(int slots, ClaimFilter filter) {
             byte[] random = new byte[3];
             ThreadLocalRandom.current().nextBytes(random);
             String agentId = "local-" + host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
             AgentSettings settings = new AgentSettings(agentId, host, slots, options.lease, options.grace, home.resolve("work"));
-            return new LocalAgent(settings, runtime, attempts, outputs, storage, options.extractor(), signal, Clock.systemUTC());
+            StoreAgentPlane plane = new StoreAgentPlane(attempts, outputs, storage, settings.workRoot(), filter);
+            return new LocalAgent(settings, runtime, plane, options.extractor(), signal, Clock.systemUTC());
         }
 
         @Override

@@ -40,6 +40,45 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     EncryptionKey encryptionKey;
     ProgressListener progress = ProgressListener.none();
     BigDecimal maxCost;
+    URI endpoint;
+    String token;
+    String profile;
+    dev.runpilot.sdk.RetryPolicy apiRetry = dev.runpilot.sdk.internal.remote.RemoteClients.DEFAULT_RETRY;
+    Duration requestTimeout = Duration.ofSeconds(30);
+
+    @Override
+    public RunPilotClient.Builder endpoint(URI endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder token(String token) {
+        this.token = Objects.requireNonNull(token, "token");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder profile(String profile) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder retry(dev.runpilot.sdk.RetryPolicy policy) {
+        this.apiRetry = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder requestTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
+        }
+        this.requestTimeout = timeout;
+        return this;
+    }
 
     @Override
     public RunPilotClient.Builder home(Path home) {
@@ -174,6 +213,12 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
 
     @Override
     public RunPilotClient build() {
+        if (endpoint != null || profile != null) {
+            dev.runpilot.sdk.config.Profiles profiles = home != null
+                    ? dev.runpilot.sdk.config.Profiles.at(home.resolve("config")) : dev.runpilot.sdk.config.Profiles.atDefaultLocation();
+            return dev.runpilot.sdk.internal.remote.RemoteClients.open(java.util.Optional.ofNullable(endpoint),
+                    java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout);
+        }
         return EmbeddedClient.open(this);
     }
 

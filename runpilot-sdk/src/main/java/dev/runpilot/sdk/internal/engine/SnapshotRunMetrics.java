@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** The metrics of a run as they were when {@code Run.metrics()} was called. */
-final class SnapshotRunMetrics implements RunMetrics {
+public final class SnapshotRunMetrics implements RunMetrics {
     private final Map<String, List<MetricPoint>> series;
 
-    SnapshotRunMetrics(List<MetricPoint> points) {
+    public SnapshotRunMetrics(List<MetricPoint> points) {
         Map<String, List<MetricPoint>> byName = new TreeMap<>();
         for (MetricPoint point : points) {
             byName.computeIfAbsent(point.name(), n -> new ArrayList<>()).add(point);

@@ -42,23 +42,17 @@ public final class AttemptStore {
      * to the agent with a lease lasting {@code lease}, and a new attempt row is opened.
      */
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
-        return claim(agentId, host, lease, Optional.empty());
+        return claim(agentId, host, lease, ClaimFilter.ANY);
     }
 
-    /**
-     * Like {@link #claim(String, String, Duration)}, but when {@code onlyRun} is given claims that run
-     * or nothing: the agent on an instance launched for one run takes exactly its own run.
-     */
-    public Optional<Claim> claim(String agentId, String host, Duration lease, Optional<String> onlyRun) {
-        String only = onlyRun.isPresent() ? " AND id = ?" : "";
+    /** Like {@link #claim(String, String, Duration)}, among the runs the filter admits only. */
+    public Optional<Claim> claim(String agentId, String host, Duration lease, ClaimFilter filter) {
         // A plain read first: idle agents woken by every change must not all queue for the write lock.
         boolean anyReady = db.read(c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + only + " LIMIT 1")) {
+                    "SELECT 1 FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + filter.sql() + " LIMIT 1")) {
                 p.setLong(1, clock.millis());
-                if (onlyRun.isPresent()) {
-                    p.setString(2, onlyRun.get());
-                }
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next();
                 }
@@ -74,12 +68,10 @@ public final class AttemptStore {
             String sourceJson;
             int attempt;
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?" + only
-                            + " ORDER BY priority DESC, seq LIMIT 1")) {
+                    "SELECT id, job_json, attempts, source_json FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
+                            + filter.sql() + " ORDER BY priority DESC, seq LIMIT 1")) {
                 p.setLong(1, now);
-                if (onlyRun.isPresent()) {
-                    p.setString(2, onlyRun.get());
-                }
+                setArgs(p, 2, filter.args());
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -436,6 +428,12 @@ public final class AttemptStore {
             p.setLong(index, value.getAsLong());
         } else {
             p.setNull(index, java.sql.Types.INTEGER);
+        }
+    }
+
+    private static void setArgs(PreparedStatement p, int first, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            p.setObject(first + i, args.get(i));
         }
     }
 }

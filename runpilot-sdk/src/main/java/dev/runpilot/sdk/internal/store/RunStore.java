@@ -206,8 +206,17 @@ public final class RunStore {
     }
 
     public RunPage list(RunQuery query) {
+        return list(query, Optional.empty());
+    }
+
+    /** Like {@link #list(RunQuery)}, among the runs of one project (as the HTTP server records them) when given. */
+    public RunPage list(RunQuery query, Optional<String> project) {
         StringBuilder sql = new StringBuilder("SELECT seq, " + Rows.RUN_COLUMNS + " FROM runs r WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        project.ifPresent(name -> {
+            sql.append(" AND EXISTS (SELECT 1 FROM run_owners o WHERE o.run_id = r.id AND o.project = ?)");
+            args.add(name);
+        });
         if (!query.statuses().isEmpty()) {
             sql.append(" AND status IN (").append(String.join(", ", Collections.nCopies(query.statuses().size(), "?"))).append(')');
             query.statuses().stream().map(Enum::name).sorted().forEach(args::add);

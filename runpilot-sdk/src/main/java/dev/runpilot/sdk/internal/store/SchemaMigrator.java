@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaMigrator {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-    // V3 (server tables) and V4 (artifacts) come from other branches; V5 (attempt data) is issue 7's.
-    static final List<String> SCRIPTS = List.of("V1__runs.sql", "V2__source_bundles.sql", "V5__attempt_data.sql");
+    // V4 (artifacts) is reserved for another branch; V5 (attempt data) is issue 7's.
+    static final List<String> SCRIPTS = List.of("V1__runs.sql", "V2__source_bundles.sql", "V3__server.sql", "V5__attempt_data.sql");
 
     private final String location;
 

@@ -1,0 +1,140 @@
+package dev.runpilot.sdk.internal.remote;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runpilot.sdk.InvalidJobException;
+import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.Run;
+import dev.runpilot.sdk.RunNotFoundException;
+import dev.runpilot.sdk.RunPage;
+import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.RunQuery;
+import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.store.JobCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The {@link RunPilotClient} of a remote control plane: every call is a request to a RunPilot
+ * server's v1 API. Submissions carry an idempotency key, so a retried POST never makes a second run.
+ */
+public final class HttpControlPlane implements RunPilotClient {
+    private static final int MALFORMED_RESPONSE_ATTEMPTS = 3;
+
+    private final ApiTransport transport;
+    private volatile boolean closed;
+
+    HttpControlPlane(ApiTransport transport) {
+        this.transport = transport;
+    }
+
+    ApiTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public Run submit(Job job) {
+        Objects.requireNonNull(job, "job");
+        ensureOpen();
+        List<String> problems = new ArrayList<>();
+        if (job.source().isPresent()) {
+            problems.add("source: uploading source bundles to a RunPilot server is not supported by this SDK version yet;"
+                    + " put the code in the image, or submit with an embedded client");
+        }
+        if (!job.artifacts().isEmpty()) {
+            problems.add("artifacts: collecting artifacts is not supported by this SDK version yet");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
+        }
+        ObjectNode body = ApiJson.object();
+        body.set("job", ApiJson.parse(JobCodec.toJson(job), "the job"));
+        ObjectNode secrets = body.putObject("secrets");
+        new TreeMap<>(job.secrets()).forEach(secrets::put);
+        // One key per submit call, the same on every retry of it: the server returns the first run for a repeat.
+        String key = UUID.randomUUID().toString();
+        IllegalArgumentException malformed = null;
+        for (int attempt = 1; attempt <= MALFORMED_RESPONSE_ATTEMPTS; attempt++) {
+            ApiResponse response = transport.send("POST", "/v1/runs", body, Map.of("Idempotency-Key", key));
+            if (response.status() == 400) {
+                throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + response.errorMessage());
+            }
+            if (!response.isSuccess()) {
+                throw transport.error("POST", "/v1/runs", response);
+            }
+            try {
+                return new HttpRun(this, ApiJson.text(response.json(), "id"));
+            } catch (IllegalArgumentException e) {
+                // A garbled answer says nothing of whether the run exists; the same key makes asking again safe.
+                malformed = e;
+            }
+        }
+        throw new dev.runpilot.sdk.ControlPlaneException("The RunPilot server " + transport.base() + " answered the submission of job '"
+                + job.name() + "' with a malformed body " + MALFORMED_RESPONSE_ATTEMPTS + " times: " + malformed.getMessage(), malformed);
+    }
+
+    @Override
+    public Run run(String runId) {
+        return findRun(runId).orElseThrow(() -> new RunNotFoundException(runId, transport.base().toString()));
+    }
+
+    @Override
+    public Optional<Run> findRun(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        ensureOpen();
+        ApiResponse response = transport.get(runPath(runId));
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        if (!response.isSuccess()) {
+            throw transport.error("GET", runPath(runId), response);
+        }
+        return Optional.of(new HttpRun(this, runId));
+    }
+
+    @Override
+    public RunPage list(RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        ensureOpen();
+        StringBuilder path = new StringBuilder("/v1/runs?limit=").append(query.limit());
+        query.statuses().stream().map(RunStatus::name).sorted().forEach(s -> path.append("&status=").append(s));
+        query.name().ifPresent(n -> path.append("&name=").append(ApiTransport.encode(n)));
+        new TreeMap<>(query.labels()).forEach((k, v) -> path.append("&label=").append(ApiTransport.encode(k + "=" + v)));
+        query.createdAfter().ifPresent(t -> path.append("&createdAfter=").append(t));
+        query.createdBefore().ifPresent(t -> path.append("&createdBefore=").append(t));
+        query.pageToken().ifPresent(t -> path.append("&pageToken=").append(ApiTransport.encode(t)));
+        ApiResponse response = transport.get(path.toString());
+        if (!response.isSuccess()) {
+            throw transport.error("GET", "/v1/runs", response);
+        }
+        return ApiJson.page(response.json());
+    }
+
+    static String runPath(String runId) {
+        return "/v1/runs/" + ApiTransport.encode(runId);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This RunPilot client is closed; build a new one with RunPilot.client()");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            transport.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunPilotClient{endpoint=" + transport.base() + '}';
+    }
+}

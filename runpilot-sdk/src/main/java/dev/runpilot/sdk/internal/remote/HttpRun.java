@@ -1,0 +1,147 @@
+package dev.runpilot.sdk.internal.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runpilot.sdk.Attempt;
+import dev.runpilot.sdk.CancelOutcome;
+import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.Run;
+import dev.runpilot.sdk.RunEvent;
+import dev.runpilot.sdk.RunInfo;
+import dev.runpilot.sdk.RunLogs;
+import dev.runpilot.sdk.RunMetrics;
+import dev.runpilot.sdk.RunNotFoundException;
+import dev.runpilot.sdk.RunPilotException;
+import dev.runpilot.sdk.RunResult;
+import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.engine.SnapshotRunMetrics;
+import dev.runpilot.sdk.internal.store.JobCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A handle on one run of a RunPilot server; every call reads the server afresh. */
+final class HttpRun implements Run {
+    private static final long POLL_MILLIS = 250;
+
+    private final HttpControlPlane client;
+    private final String id;
+
+    HttpRun(HttpControlPlane client, String id) {
+        this.client = client;
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Job job() {
+        return JobCodec.fromJson(get("/job").path("job").toString(), Map.of());
+    }
+
+    @Override
+    public RunInfo info() {
+        return ApiJson.runInfo(get(""));
+    }
+
+    @Override
+    public List<Attempt> attempts() {
+        return ApiJson.list(get("/attempts").path("attempts"), ApiJson::attempt);
+    }
+
+    @Override
+    public RunResult await() {
+        return awaitUntil(Long.MAX_VALUE).orElseThrow();
+    }
+
+    @Override
+    public Optional<RunResult> await(Duration timeout) {
+        long now = System.nanoTime();
+        long deadline;
+        try {
+            deadline = now + Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Optional.of(await());
+        }
+        return deadline < now ? Optional.of(await()) : awaitUntil(deadline);
+    }
+
+    private Optional<RunResult> awaitUntil(long deadlineNanos) {
+        while (true) {
+            RunInfo info = info();
+            if (info.status().isTerminal()) {
+                Duration duration = Duration.between(info.createdAt(), info.finishedAt().orElse(info.createdAt()));
+                return Optional.of(new RunResult(id, info.status(), info.exitCode(), info.reason(), info.message(), attempts(),
+                        duration, metrics().finalValues()));
+            }
+            long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (deadlineNanos != Long.MAX_VALUE && leftMillis <= 0) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, leftMillis)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunPilotException("Interrupted while waiting for run " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public CancelOutcome cancel() {
+        String path = HttpControlPlane.runPath(id) + "/cancel";
+        ApiResponse response = client.transport().send("POST", path, null);
+        check(response, "POST", path);
+        return CancelOutcome.valueOf(ApiJson.text(response.json(), "outcome"));
+    }
+
+    @Override
+    public RunLogs logs() {
+        return new HttpRunLogs(client.transport(), id);
+    }
+
+    @Override
+    public RunMetrics metrics() {
+        return new SnapshotRunMetrics(ApiJson.list(get("/metrics").path("points"), ApiJson::metricPoint));
+    }
+
+    @Override
+    public List<RunEvent> events() {
+        return ApiJson.list(get("/events").path("events"), ApiJson::event);
+    }
+
+    private JsonNode get(String suffix) {
+        client.ensureOpen();
+        String path = HttpControlPlane.runPath(id) + suffix;
+        ApiResponse response = client.transport().get(path);
+        check(response, "GET", path);
+        return response.json();
+    }
+
+    private void check(ApiResponse response, String method, String path) {
+        if (response.status() == 404 && response.errorCode().equals("not_found")) {
+            throw new RunNotFoundException(id, client.transport().base().toString());
+        }
+        if (!response.isSuccess()) {
+            throw client.transport().error(method, path, response);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Run{" + id + '}';
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpRun that && id.equals(that.id) && client == that.client;
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+}

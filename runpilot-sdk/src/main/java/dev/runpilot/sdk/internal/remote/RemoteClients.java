@@ -1,0 +1,51 @@
+package dev.runpilot.sdk.internal.remote;
+
+import dev.runpilot.sdk.RetryPolicy;
+import dev.runpilot.sdk.RunPilotClient;
+import dev.runpilot.sdk.RunPilotException;
+import dev.runpilot.sdk.config.Profiles;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Opens the HTTP client of a remote control plane from an endpoint and token, or from a profile. */
+public final class RemoteClients {
+    /** Retries of API calls unless the builder says otherwise: 5 attempts, 200 ms doubling to 5 s, half jitter. */
+    public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofMillis(200))
+            .multiplier(2).maxBackoff(Duration.ofSeconds(5)).jitter(0.5).build();
+
+    private RemoteClients() {
+    }
+
+    /**
+     * Opens a client. An explicit endpoint and token win over the profile's.
+     *
+     * @param profiles the credentials file, read when a profile is named or no token is given
+     */
+    public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
+                                      RetryPolicy retry, Duration timeout) {
+        Credentials credentials;
+        URI base;
+        if (profile.isPresent() || (token.isEmpty() && endpoint.isEmpty())) {
+            String name = profile.orElse(Profiles.DEFAULT);
+            Map<String, String> values = profiles.profile(name).orElseThrow(() -> new RunPilotException("No profile '" + name
+                    + "' in " + profiles.file() + ". Log in first (RunPilot.login or 'runpilot login'), or give endpoint(...) and token(...)."));
+            String stored = values.get("endpoint");
+            if (endpoint.isEmpty() && (stored == null || stored.isBlank())) {
+                throw new RunPilotException("Profile '" + name + "' in " + profiles.file() + " has no endpoint; add 'endpoint = https://...'");
+            }
+            base = endpoint.orElseGet(() -> URI.create(stored));
+            credentials = token.isPresent() ? Credentials.fixed(token) : new ProfileCredentials(profiles, name, values);
+        } else {
+            base = endpoint.orElseThrow();
+            credentials = Credentials.fixed(token);
+        }
+        String scheme = base.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || base.getHost() == null) {
+            throw new IllegalArgumentException("Endpoint " + base + " must be an http:// or https:// URI with a host");
+        }
+        Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+        return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.runpilot.sdk.internal.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runpilot.sdk.internal.store.ClaimFilter;
+import dev.runpilot.sdk.internal.store.Database;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The agents registered over HTTP: their ids, owners, labels, resources and last heartbeat. */
+public final class AgentRegistry {
+    /** The agent label naming the resource class it serves. */
+    public static final String RESOURCE_CLASS_LABEL = "resource-class";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database db;
+    private final Clock clock;
+
+    public AgentRegistry(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** A registered agent as the API lists it. */
+    public record AgentRecord(String id, String tokenId, String host, Map<String, String> labels, JsonNode resources, int slots,
+                              long registeredAt, long lastSeenAt) {
+    }
+
+    /** Registers an agent under a new unique id and returns the id. */
+    public String register(String tokenId, String host, Map<String, String> labels, JsonNode resources, int slots) {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        String safeHost = host.replaceAll("[^A-Za-z0-9.-]", "-");
+        String id = "agent-" + safeHost + "-" + HexFormat.of().formatHex(random);
+        ObjectNode labelJson = JSON.createObjectNode();
+        new TreeMap<>(labels).forEach(labelJson::put);
+        db.write(c -> {
+            long now = clock.millis();
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO agents (id, token_id, host, labels_json, resources_json, slots,"
+                    + " registered_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, id);
+                p.setString(2, tokenId);
+                p.setString(3, host);
+                p.setString(4, labelJson.toString());
+                p.setString(5, resources.toString());
+                p.setInt(6, slots);
+                p.setLong(7, now);
+                p.setLong(8, now);
+                p.executeUpdate();
+            }
+            return null;
+        });
+        return id;
+    }
+
+    /** Records that an agent was heard from. */
+    public void seen(String agentId) {
+        db.write(c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE agents SET last_seen_at = ? WHERE id = ?")) {
+                p.setLong(1, clock.millis());
+                p.setString(2, agentId);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Returns the agent, if registered. */
+    public Optional<AgentRecord> find(String agentId) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT * FROM agents WHERE id = ?")) {
+                p.setString(1, agentId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Lists the agents heard from since {@code seenAfter} (epoch ms), newest registration first. */
+    public List<AgentRecord> list(long seenAfter) {
+        return db.read(c -> {
+            List<AgentRecord> result = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT * FROM agents WHERE last_seen_at >= ? ORDER BY registered_at DESC, id LIMIT 1000")) {
+                p.setLong(1, seenAfter);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(record(rs));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * The claim filter that routes runs to an agent: the run's resource class (if any) must be the
+     * agent's {@code resource-class} label, and every run label whose key the agent also has must
+     * carry the agent's value.
+     */
+    public static ClaimFilter routing(Map<String, String> agentLabels) {
+        StringBuilder sql = new StringBuilder(
+                " AND COALESCE((SELECT o.resource_class FROM run_owners o WHERE o.run_id = runs.id), '') IN ('', ?)");
+        List<Object> args = new ArrayList<>();
+        args.add(agentLabels.getOrDefault(RESOURCE_CLASS_LABEL, ""));
+        List<Map.Entry<String, String>> others = agentLabels.entrySet().stream()
+                .filter(e -> !e.getKey().equals(RESOURCE_CLASS_LABEL)).sorted(Map.Entry.comparingByKey()).toList();
+        if (!others.isEmpty()) {
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM run_labels l WHERE l.run_id = runs.id AND (");
+            for (int i = 0; i < others.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(l.key = ? AND l.value <> ?)");
+                args.add(others.get(i).getKey());
+                args.add(others.get(i).getValue());
+            }
+            sql.append("))");
+        }
+        return new ClaimFilter(sql.toString(), args);
+    }
+
+    private static AgentRecord record(ResultSet rs) throws java.sql.SQLException {
+        try {
+            Map<String, String> labels = new TreeMap<>();
+            JSON.readTree(rs.getString("labels_json")).fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            return new AgentRecord(rs.getString("id"), rs.getString("token_id"), rs.getString("host"), labels,
+                    JSON.readTree(rs.getString("resources_json")), rs.getInt("slots"), rs.getLong("registered_at"),
+                    rs.getLong("last_seen_at"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Stored agent " + rs.getString("id") + " has invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.runpilot.sdk.internal.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runpilot.sdk.CancelOutcome;
+import dev.runpilot.sdk.InvalidJobException;
+import dev.runpilot.sdk.Job;
+import dev.runpilot.sdk.RunQuery;
+import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.store.JobCodec;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The handlers users call: submit, list, read, cancel, and who am I. */
+final class RunRoutes {
+    /** The longest idempotency key accepted. */
+    static final int MAX_KEY_LENGTH = 200;
+
+    private final ServerEngine engine;
+
+    RunRoutes(ServerEngine engine) {
+        this.engine = engine;
+    }
+
+    void health(ApiExchange ex) throws IOException {
+        engine.runs().lastEventSeq();
+        ex.send(200, ApiJson.object().put("status", "ok"));
+    }
+
+    void login(ApiExchange ex) throws IOException {
+        JsonNode body = ex.json();
+        String token = body.path("token").asText("");
+        if (token.isEmpty()) {
+            throw ApiError.badRequest("the login body must be {\"token\": \"<token>\"}");
+        }
+        Principal principal = engine.tokens().authenticate(token)
+                .orElseThrow(() -> ApiError.unauthorized("the token is unknown or revoked"));
+        ex.send(200, describe(principal));
+    }
+
+    void me(ApiExchange ex) throws IOException {
+        ex.send(200, describe(ex.principal));
+    }
+
+    void projects(ApiExchange ex) throws IOException {
+        Principal user = requireUser(ex);
+        ObjectNode body = ApiJson.object();
+        body.putArray("projects").addObject().put("name", user.project().orElseThrow());
+        ex.send(200, body);
+    }
+
+    void submit(ApiExchange ex) throws IOException {
+        Principal user = requireUser(ex);
+        Optional<String> key = ex.header("Idempotency-Key").map(String::trim).filter(k -> !k.isEmpty());
+        if (key.isPresent() && key.get().length() > MAX_KEY_LENGTH) {
+            throw ApiError.badRequest("the Idempotency-Key header is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        JsonNode body = ex.json();
+        Job job;
+        try {
+            JsonNode jobNode = body.path("job");
+            if (!jobNode.isObject()) {
+                throw new IllegalArgumentException("the body must be {\"job\": {...}, \"secrets\": {...}}");
+            }
+            job = JobCodec.fromJson(jobNode.toString(), ApiJson.stringMap(body.path("secrets")));
+        } catch (RuntimeException e) {
+            throw ApiError.badRequest("the job is not valid: " + e.getMessage());
+        }
+        if (!job.artifacts().isEmpty()) {
+            throw ApiError.badRequest("artifacts: collecting artifacts is not supported by this server version yet");
+        }
+        ServerRuns.Submitted submitted;
+        try {
+            submitted = engine.serverRuns().submit(user.project().orElseThrow(), key, job);
+        } catch (InvalidJobException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        engine.signal().changed();
+        ObjectNode run = ApiJson.runInfo(engine.runs().info(submitted.runId()).orElseThrow());
+        ex.http.getResponseHeaders().set("Location", "/v1/runs/" + submitted.runId());
+        ex.send(submitted.created() ? 201 : 200, run);
+    }
+
+    void list(ApiExchange ex) throws IOException {
+        Principal user = requireUser(ex);
+        RunQuery.Builder query = RunQuery.builder();
+        try {
+            for (String status : ex.params("status")) {
+                query.status(RunStatus.valueOf(status.toUpperCase(Locale.ROOT)));
+            }
+            ex.param("name").ifPresent(query::name);
+            for (String label : ex.params("label")) {
+                int eq = label.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("label must be key=value, was '" + label + "'");
+                }
+                query.label(label.substring(0, eq), label.substring(eq + 1));
+            }
+            ex.param("createdAfter").map(Instant::parse).ifPresent(query::createdAfter);
+            ex.param("createdBefore").map(Instant::parse).ifPresent(query::createdBefore);
+            query.limit(ex.intParam("limit", 50));
+            ex.param("pageToken").ifPresent(query::pageToken);
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw ApiError.badRequest("invalid run query: " + e.getMessage());
+        }
+        try {
+            ex.send(200, ApiJson.page(engine.runs().list(query.build(), user.project())));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    void get(ApiExchange ex, String runId) throws IOException {
+        visible(ex, runId);
+        ex.send(200, ApiJson.runInfo(engine.runs().info(runId).orElseThrow(() -> notFound(runId))));
+    }
+
+    void cancel(ApiExchange ex, String runId) throws IOException {
+        visible(ex, runId);
+        CancelOutcome outcome = engine.runs().cancel(runId).orElseThrow(() -> notFound(runId));
+        engine.signal().changed();
+        ex.send(200, ApiJson.object().put("outcome", outcome.name()));
+    }
+
+    void detail(ApiExchange ex, String runId, String what) throws IOException {
+        visible(ex, runId);
+        ObjectNode body = ApiJson.object();
+        switch (what) {
+            case "job" -> {
+                Job job = engine.runs().job(runId).orElseThrow(() -> notFound(runId));
+                body.set("job", ApiJson.parse(JobCodec.toJson(job), "the stored job"));
+            }
+            case "attempts" -> {
+                ArrayNode array = body.putArray("attempts");
+                engine.runs().attempts(runId).forEach(a -> array.add(ApiJson.attempt(a)));
+            }
+            case "events" -> {
+                ArrayNode array = body.putArray("events");
+                engine.runs().events(runId).forEach(e -> array.add(ApiJson.event(e)));
+            }
+            default -> {
+                ArrayNode array = body.putArray("points");
+                engine.outputs().metrics(runId).forEach(p -> array.add(ApiJson.metricPoint(p)));
+            }
+        }
+        ex.send(200, body);
+    }
+
+    void logs(ApiExchange ex, String runId) throws IOException {
+        visible(ex, runId);
+        ObjectNode body = ApiJson.object();
+        ArrayNode lines = body.putArray("lines");
+        int tail = ex.intParam("tail", 0);
+        if (tail > 0) {
+            engine.outputs().tail(runId, Math.min(tail, 10_000)).forEach(l -> lines.add(ApiJson.logLine(l)));
+        } else {
+            int limit = ex.intParam("limit", 1000);
+            if (limit < 1) {
+                throw ApiError.badRequest("limit must be at least 1, was " + limit);
+            }
+            engine.outputs().logs(runId, ex.longParam("after", 0), Math.min(limit, 10_000)).forEach(l -> lines.add(ApiJson.logLine(l)));
+        }
+        ex.send(200, body);
+    }
+
+    void codeUploadUrl(ApiExchange ex, String runId) throws IOException {
+        visible(ex, runId);
+        throw new ApiError(409, "not_supported", "run " + runId + " was submitted without a source bundle; this server takes"
+                + " source bundles only with the submission (not supported over HTTP in this version)");
+    }
+
+    /** Checks that the caller is a user token of the run's project; another project's run reads as not found. */
+    Principal visible(ApiExchange ex, String runId) {
+        Principal user = requireUser(ex);
+        Optional<String> project = engine.serverRuns().project(runId);
+        if (project.isEmpty() || !project.equals(user.project())) {
+            throw notFound(runId);
+        }
+        return user;
+    }
+
+    static Principal requireUser(ApiExchange ex) {
+        if (ex.principal.kind() != Principal.Kind.USER) {
+            throw ApiError.forbidden("an agent token may only claim runs and report on the runs it holds;"
+                    + " use a user token to submit and read runs");
+        }
+        return ex.principal;
+    }
+
+    private static ApiError notFound(String runId) {
+        return ApiError.notFound("no run with id '" + runId + "' in this project");
+    }
+
+    private static ObjectNode describe(Principal principal) {
+        ObjectNode node = ApiJson.object().put("tokenId", principal.tokenId()).put("kind", principal.kind().wireName())
+                .put("name", principal.name());
+        principal.project().ifPresent(p -> node.put("project", p));
+        return node;
+    }
+
+    static Map<String, String> labels(JsonNode node) {
+        return ApiJson.stringMap(node);
+    }
+}
