@@ -69,7 +69,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * {@code ec2.instance-type}, {@code ec2.availability-zone}). Capacity and limit errors make it try
  * the fallback instance types and subnets in order; when none has room the attempt fails with reason
  * {@link FailureReason#CAPACITY}. The instance is terminated when its agent asks
- * ({@link #shutdownRequested(String)}) after uploading the logs and reporting; when the run finishes
+ * ({@link #shutdownRequested(String, String)}) after uploading the logs and reporting; when the run finishes
  * any other way (cancel, timeout, failure) and the agent does not ask within the
  * {@link Builder#shutdownGrace(Duration) shutdown grace}; at once when the run is cancelled before
  * an agent on the instance claimed it (also while the instance is pending); and when the run is
@@ -209,7 +209,18 @@ public final class Ec2ComputeProvider implements ComputeProvider {
      * already launched for a later attempt that is still to come.
      */
     @Override
-    public boolean shutdownRequested(String runId) {
+    public void shutdownRequested(String runId, String agentId) {
+        shutdownInstances(runId);
+    }
+
+    /**
+     * Terminates the instances of a run as {@link #shutdownRequested(String, String)} does, and says
+     * whether there were any.
+     *
+     * @param runId the run
+     * @return whether an instance was terminated
+     */
+    public boolean shutdownInstances(String runId) {
         ComputeContext ctx = requireStarted();
         Optional<ComputeRun> run = ctx.run(runId);
         int live = run.map(Ec2ComputeProvider::liveAttempt).orElse(Integer.MAX_VALUE);

@@ -46,9 +46,9 @@ final class MotoEc2 implements AutoCloseable {
             }
             Assumptions.abort("RUNPILOT_TEST_MOTO_ENDPOINT is not set; source scripts/services/moto.sh and start it to run EC2 tests");
         }
-        MotoEc2 moto = new MotoEc2(URI.create(value));
-        moto.reset();
-        return moto;
+        // No reset: the S3 tests share this moto; every EC2 test names what it creates uniquely and
+        // leaves no instance running.
+        return new MotoEc2(URI.create(value));
     }
 
     void reset() {

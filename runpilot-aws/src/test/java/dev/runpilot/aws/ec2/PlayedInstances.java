@@ -86,7 +86,7 @@ final class PlayedInstances implements ComputeProvider {
                 for (Played p : played.values()) {
                     if (!p.asked()[0] && attemptReported(p) && storage.exists(logKey(p.runId(), p.attempt()))) {
                         p.asked()[0] = true;
-                        shutdownRequested(p.runId());
+                        shutdownRequested(p.runId(), "played-agent");
                     }
                 }
                 Thread.sleep(100);
@@ -121,10 +121,8 @@ final class PlayedInstances implements ComputeProvider {
     }
 
     @Override
-    public boolean shutdownRequested(String runId) {
-        boolean[] result = new boolean[1];
-        record("shutdownRequested", runId, () -> result[0] = delegate.shutdownRequested(runId));
-        return result[0];
+    public void shutdownRequested(String runId, String agentId) {
+        record("shutdownRequested", runId, () -> delegate.shutdownRequested(runId, agentId));
     }
 
     /** Serialised, so that each record sees only its own call's effect on the live instances. */

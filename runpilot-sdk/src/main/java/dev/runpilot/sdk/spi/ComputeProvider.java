@@ -43,19 +43,6 @@ public interface ComputeProvider extends AutoCloseable {
     }
 
     /**
-     * Called when the agent of a run asks for the machine it runs on to be shut down, after it has
-     * uploaded the run's logs and reported its status ({@code POST /v1/runs/{id}/instance/shutdown}).
-     * The default does nothing.
-     *
-     * @param runId the run whose machine asks to go away
-     * @return whether this provider released a machine for the run
-     * @since 0.2.0
-     */
-    default boolean shutdownRequested(String runId) {
-        return false;
-    }
-
-    /**
      * Estimates what running a job once on this provider costs, before it is submitted. The default,
      * for providers that bring up nothing billable (such as {@code local}), is zero.
      *
@@ -67,7 +54,6 @@ public interface ComputeProvider extends AutoCloseable {
         return Estimate.free(name());
     }
 
-    /** Stops providing and releases everything; waits for in-process agents to stop. */
     /**
      * Hears that the agent which ran a run asks for the machine it runs on to be shut down, as an
      * agent in single-job mode does when its run is done ({@code POST /v1/runs/{id}/instance/shutdown}).
@@ -81,6 +67,7 @@ public interface ComputeProvider extends AutoCloseable {
     default void shutdownRequested(String runId, String agentId) {
     }
 
+    /** Stops providing and releases everything; waits for in-process agents to stop. */
     @Override
     void close();
 }
