@@ -183,6 +183,9 @@ public final class Ec2ComputeProvider implements ComputeProvider {
     public void runFinished(String runId) {
         // Marked first, so that a close() racing with this call still terminates what the run had.
         awaitingShutdown.add(runId);
+        if (closed) {
+            return;
+        }
         Launch launch = launches.remove(runId);
         if (launch != null) {
             launch.wanted = false;

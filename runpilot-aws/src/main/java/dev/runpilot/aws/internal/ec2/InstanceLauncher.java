@@ -110,6 +110,9 @@ public final class InstanceLauncher {
                         .instanceType(type).minCount(1).maxCount(1).userData(userData).clientToken(launchId)
                         .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tags).build());
                 subnet.ifPresent(r::subnetId);
+                // Also in the template; given here too so that EC2 implementations that take only some
+                // template fields from a launch (moto) still attach it.
+                settings.instanceProfile().ifPresent(profile -> r.iamInstanceProfile(p -> p.name(profile)));
             }).instances().get(0);
             log.info("Launched EC2 instance {} ({}{}) for run {} attempt {}", instance.instanceId(), type,
                     subnet.map(s -> " in " + s).orElse(""), runId, attempt);
