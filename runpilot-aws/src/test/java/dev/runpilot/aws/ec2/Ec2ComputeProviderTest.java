@@ -17,7 +17,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,13 +59,15 @@ class Ec2ComputeProviderTest extends Ec2TestSupport {
             try (InputStream log = storage.get(PlayedInstances.logKey(run.id(), 1)).orElseThrow()) {
                 assertThat(new String(log.readAllBytes(), StandardCharsets.UTF_8)).contains("hello from the instance");
             }
-            assertThat(compute.terminations).as("calls that terminated an instance")
+            // The record is written once the terminating call returns.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(compute.terminations)
+                    .as("calls that terminated an instance")
                     .filteredOn(t -> t.liveAfter() < t.liveBefore())
                     .singleElement()
                     .satisfies(t -> {
                         assertThat(t.trigger()).isEqualTo("shutdownRequested");
                         assertThat(t.logStored()).as("log in storage before the instance went").isTrue();
-                    });
+                    }));
             Instance instance = moto.instancesOf(run.id()).get(0);
             assertThat(MotoEc2.tag(instance, "runpilot:managed")).isEqualTo("true");
             assertThat(MotoEc2.tag(instance, "runpilot:attempt")).isEqualTo("1");
@@ -108,8 +109,9 @@ class Ec2ComputeProviderTest extends Ec2TestSupport {
             String instanceId = run.attemptData(1).get("ec2.instance-id");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(state(instanceId)).isIn("shutting-down", "terminated"));
             assertThat(storage.exists(PlayedInstances.logKey(run.id(), 1))).isTrue();
-            assertThat(compute.terminations).filteredOn(t -> t.liveAfter() < t.liveBefore()).singleElement()
-                    .satisfies(t -> assertThat(t.logStored()).isTrue());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(compute.terminations)
+                    .filteredOn(t -> t.liveAfter() < t.liveBefore()).singleElement()
+                    .satisfies(t -> assertThat(t.logStored()).isTrue()));
         }
     }
 
@@ -179,9 +181,5 @@ class Ec2ComputeProviderTest extends Ec2TestSupport {
             assertThat(line).as("child agent output; its stderr is in %s", home.resolve("child-stderr.txt")).isEqualTo("READY");
         }
         return child;
-    }
-
-    static List<String> names(List<Instance> instances) {
-        return instances.stream().map(Instance::instanceId).toList();
     }
 }

@@ -3,7 +3,6 @@ package dev.runpilot.aws.ec2;
 import dev.runpilot.sdk.Estimate;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.RunStatus;
-import dev.runpilot.sdk.spi.AgentHandle;
 import dev.runpilot.sdk.spi.ComputeContext;
 import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ComputeRun;
@@ -34,7 +33,10 @@ final class PlayedInstances implements ComputeProvider {
     private final Predicate<Instance> play;
     private final Map<String, Played> played = new ConcurrentHashMap<>();
     final List<Termination> terminations = new CopyOnWriteArrayList<>();
-    private final List<AgentHandle> agents = new CopyOnWriteArrayList<>();
+    private final java.util.function.BiFunction<ComputeContext, String, AutoCloseable> startAgent;
+    private final boolean agentAsksForShutdown;
+    private final String storagePrefix;
+    private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
     private volatile ComputeContext context;
     private volatile boolean closed;
     private Thread poller;
@@ -43,10 +45,25 @@ final class PlayedInstances implements ComputeProvider {
     }
 
     PlayedInstances(Ec2ComputeProvider delegate, MotoEc2 moto, StorageBackend storage, Predicate<Instance> play) {
+        this(delegate, moto, storage, play, (context, runId) -> context.startLocalAgent(runId), false, "");
+    }
+
+    /**
+     * @param startAgent starts the agent of an instance for its run
+     * @param agentAsksForShutdown whether that agent asks for shutdown itself (the HTTP agent does);
+     *     otherwise this asks for it once the attempt's log is stored, as the agent would
+     * @param storagePrefix the key prefix the control plane's storage adds (an s3 URI's path)
+     */
+    PlayedInstances(Ec2ComputeProvider delegate, MotoEc2 moto, StorageBackend storage, Predicate<Instance> play,
+                    java.util.function.BiFunction<ComputeContext, String, AutoCloseable> startAgent, boolean agentAsksForShutdown,
+                    String storagePrefix) {
         this.delegate = delegate;
         this.moto = moto;
         this.storage = storage;
         this.play = play;
+        this.startAgent = startAgent;
+        this.agentAsksForShutdown = agentAsksForShutdown;
+        this.storagePrefix = storagePrefix;
     }
 
     PlayedInstances(Ec2ComputeProvider delegate, MotoEc2 moto, StorageBackend storage) {
@@ -80,11 +97,12 @@ final class PlayedInstances implements ComputeProvider {
                         String runId = MotoEc2.tag(instance, "runpilot:run-id");
                         int attempt = Integer.parseInt(MotoEc2.tag(instance, "runpilot:attempt"));
                         played.put(instance.instanceId(), new Played(instance.instanceId(), runId, attempt, new boolean[1]));
-                        agents.add(context.startLocalAgent(runId));
+                        started.add(startAgent.apply(context, runId));
                     }
                 }
                 for (Played p : played.values()) {
-                    if (!p.asked()[0] && attemptReported(p) && storage.exists(logKey(p.runId(), p.attempt()))) {
+                    if (!agentAsksForShutdown && !p.asked()[0] && attemptReported(p)
+                            && storage.exists(storagePrefix + logKey(p.runId(), p.attempt()))) {
                         p.asked()[0] = true;
                         shutdownRequested(p.runId(), "played-agent");
                     }
@@ -128,7 +146,7 @@ final class PlayedInstances implements ComputeProvider {
     /** Serialised, so that each record sees only its own call's effect on the live instances. */
     private synchronized void record(String trigger, String runId, Runnable call) {
         int attempt = context.run(runId).map(ComputeRun::attempts).orElse(0);
-        boolean logStored = attempt > 0 && storage.exists(logKey(runId, attempt));
+        boolean logStored = attempt > 0 && storage.exists(storagePrefix + logKey(runId, attempt));
         int before = live(runId);
         call.run();
         terminations.add(new Termination(trigger, runId, attempt, logStored, before, live(runId)));
@@ -149,7 +167,13 @@ final class PlayedInstances implements ComputeProvider {
         if (poller != null) {
             poller.interrupt();
         }
-        agents.forEach(AgentHandle::close);
+        for (AutoCloseable agent : started) {
+            try {
+                agent.close();
+            } catch (Exception e) {
+                System.err.println("closing a played agent: " + e);
+            }
+        }
         delegate.close();
     }
 }

@@ -58,7 +58,8 @@ public interface ComputeProvider extends AutoCloseable {
      * Hears that the agent which ran a run asks for the machine it runs on to be shut down, as an
      * agent in single-job mode does when its run is done ({@code POST /v1/runs/{id}/instance/shutdown}).
      * A provider that launched a machine for the run releases it here. Called on the API server's
-     * request thread; should return quickly. Default: nothing.
+     * archive thread, after the log archive queued when the run was reported, so the log is in storage by then.
+     * Default: nothing.
      *
      * @param runId the run whose agent asks
      * @param agentId the agent that ran the run's last attempt
