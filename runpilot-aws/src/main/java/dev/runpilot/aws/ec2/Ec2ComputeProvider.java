@@ -446,7 +446,9 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         if (launchPool != null) {
             launchPool.shutdown();
             try {
-                if (!launchPool.awaitTermination(settings.launchTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+                // Launches see `closed` at their next step; one stuck in an AWS call is interrupted after
+                // 10 s (an instance it still created is found by its run tag below, or by a later reconcile).
+                if (!launchPool.awaitTermination(10, TimeUnit.SECONDS)) {
                     launchPool.shutdownNow();
                 }
             } catch (InterruptedException e) {
