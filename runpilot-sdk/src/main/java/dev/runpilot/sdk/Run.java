@@ -54,6 +54,19 @@ public interface Run {
     List<Attempt> attempts();
 
     /**
+     * Returns the data recorded on one attempt by the compute provider and the agent, such as the
+     * instance it ran on ({@code ec2.instance-id}, {@code ec2.instance-type},
+     * {@code ec2.availability-zone}, {@code ec2.lifecycle}).
+     *
+     * @param attempt the attempt number, starting at 1
+     * @return the data sorted by key; empty if none was recorded (the default)
+     * @since 0.2.0
+     */
+    default java.util.Map<String, String> attemptData(int attempt) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Waits until the run reaches a terminal status.
      *
      * @return how it ended; use {@link RunResult#requireSuccess()} to turn failure into an exception

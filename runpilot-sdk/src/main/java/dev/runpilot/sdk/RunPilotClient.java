@@ -7,6 +7,7 @@ import dev.runpilot.sdk.archive.TrustedKeys;
 import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,20 @@ public interface RunPilotClient extends AutoCloseable {
      */
     default RunPage list() {
         return list(RunQuery.all());
+    }
+
+    /**
+     * Estimates what running a job once costs on this client's compute provider, without submitting
+     * it: the price of the machine it would get times the job's timeout (one hour without one), plus
+     * storage. The {@code local} provider costs nothing.
+     *
+     * @param job the job
+     * @return the estimate with its breakdown
+     * @throws UnsupportedOperationException if this client cannot estimate (the default)
+     * @since 0.2.0
+     */
+    default Estimate estimate(Job job) {
+        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") cannot estimate costs");
     }
 
     /**
@@ -246,6 +261,17 @@ public interface RunPilotClient extends AutoCloseable {
          * @return this builder
          */
         Builder progress(ProgressListener listener);
+
+        /**
+         * Refuses to submit a job whose {@link RunPilotClient#estimate(Job) estimate} is above this many
+         * US dollars: {@link RunPilotClient#submit(Job)} throws {@link CostLimitExceededException},
+         * saying by how much. Default: no limit.
+         *
+         * @param usd the maximum, zero or more
+         * @return this builder
+         * @since 0.2.0
+         */
+        Builder maxCost(BigDecimal usd);
 
         /**
          * Sets the class loader that providers are found with. Default: the thread's context class

@@ -92,6 +92,9 @@ public final class Agent implements AutoCloseable {
         if (loop != null) {
             return this;
         }
+        if (options.runId != null) {
+            plane.shutdownInstanceAfter(options.runId);
+        }
         String host = hostName();
         HttpAgentPlane.Registration registration = plane.register(host, options.labels, resources(), options.workers);
         id = registration.agentId();
@@ -221,7 +224,7 @@ public final class Agent implements AutoCloseable {
     /**
      * Runs an agent from the command line until it is drained:
      * {@code java -cp ... dev.runpilot.sdk.agent.Agent --endpoint URI [--token TOKEN] [--label K=V]...
-     * [--workers N] [--once] [--idle-timeout SECONDS] [--work-dir DIR] [--runtime NAME] [--grace SECONDS]}.
+     * [--workers N] [--once] [--run-id RUN] [--idle-timeout SECONDS] [--work-dir DIR] [--runtime NAME] [--grace SECONDS]}.
      * The token defaults to {@code $RUNPILOT_AGENT_TOKEN}. SIGTERM (or Ctrl-C) drains the agent: the
      * current runs finish, nothing more is claimed, then the process exits.
      *
@@ -243,6 +246,7 @@ public final class Agent implements AutoCloseable {
                     builder.label(value.substring(0, eq), value.substring(eq + 1));
                 }
                 case "--workers" -> builder.workers(Integer.parseInt(value));
+                case "--run-id" -> builder.runId(value);
                 case "--once" -> {
                     builder.once();
                     i--;
@@ -276,6 +280,7 @@ public final class Agent implements AutoCloseable {
         private final Map<String, String> labels = new TreeMap<>();
         private int workers = 1;
         private boolean once;
+        private String runId;
         private Duration idleTimeout;
         private String runtimeName;
         private ContainerRuntime runtime;
@@ -353,6 +358,22 @@ public final class Agent implements AutoCloseable {
          * @return this builder
          */
         public Builder once() {
+            this.once = true;
+            return this;
+        }
+
+        /**
+         * Makes this the agent of a machine launched for one run: it claims that run only, once, and
+         * after reporting it asks the server to shut its machine down
+         * ({@code POST /v1/runs/{id}/instance/shutdown}). Default: any run the labels admit.
+         *
+         * @param runId the run
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder runId(String runId) {
+            this.runId = Objects.requireNonNull(runId, "runId");
+            this.labels.put("runpilot.run-id", runId);
             this.once = true;
             return this;
         }

@@ -222,6 +222,7 @@ public final class RunPilotServer implements AutoCloseable {
 
     /** Configures a {@link RunPilotServer}. Not thread-safe. */
     public static final class Builder {
+        private dev.runpilot.sdk.spi.ComputeProvider compute;
         private Path home;
         private String bindAddress = "127.0.0.1";
         private int port = 8420;
@@ -354,6 +355,20 @@ public final class RunPilotServer implements AutoCloseable {
         }
 
         /**
+         * Uses this compute provider, which brings up machines for queued runs (such as {@code ec2}) and
+         * hears agents' {@code instance/shutdown} requests. Default {@code local} with no workers: agents
+         * connect by themselves. The server starts and closes it.
+         *
+         * @param provider the provider
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder compute(dev.runpilot.sdk.spi.ComputeProvider provider) {
+            this.compute = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
          * Opens the control plane (migrating its database) and recovers lapsed leases; does not listen yet.
          *
          * @return the server; call {@link RunPilotServer#start()}
@@ -361,6 +376,9 @@ public final class RunPilotServer implements AutoCloseable {
          */
         public RunPilotServer build() {
             RunPilotClient.Builder client = RunPilot.client().workers(0).leaseDuration(lease).runtime("process");
+            if (compute != null) {
+                client.compute(compute);
+            }
             if (home != null) {
                 client.home(home);
             }

@@ -1,5 +1,9 @@
 package dev.runpilot.sdk.spi;
 
+import dev.runpilot.sdk.FailureReason;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * What a client hands the {@link ComputeProvider} it starts.
  *
@@ -21,4 +25,57 @@ public interface ComputeContext extends ProviderContext {
      * @return the running agent
      */
     AgentHandle startLocalAgent(int slots);
+
+    /**
+     * Starts an agent inside this JVM bound to one run: it claims that run and nothing else, runs it
+     * once, and claims nothing more. It plays the agent of a machine launched for that run (tests, and
+     * providers that give each run its own process).
+     *
+     * @param runId the run it may claim
+     * @return the running agent; close it to stop it
+     * @throws UnsupportedOperationException if this client has no in-process agents
+     * @since 0.2.0
+     */
+    default AgentHandle startLocalAgent(String runId) {
+        throw new UnsupportedOperationException("This client cannot start an agent bound to run " + runId);
+    }
+
+    /**
+     * Returns a run as the control plane has it now.
+     *
+     * @param runId the run id
+     * @return the run, or empty if the control plane knows no such run
+     * @since 0.2.0
+     */
+    default Optional<ComputeRun> run(String runId) {
+        throw new UnsupportedOperationException("This client cannot look up run " + runId + " for its compute provider");
+    }
+
+    /**
+     * Ends the next attempt of a queued run for which the provider could not bring up a machine: the
+     * attempt is recorded with {@code reason} and {@code message}, and the run is queued again if its
+     * retry policy allows, failed otherwise. Does nothing if the run is no longer queued (cancelled,
+     * say).
+     *
+     * @param runId the run
+     * @param reason why, usually {@link FailureReason#CAPACITY}
+     * @param message what was tried and what failed, shown to the user
+     * @since 0.2.0
+     */
+    default void failUnprovisioned(String runId, FailureReason reason, String message) {
+        throw new UnsupportedOperationException("This client cannot fail run " + runId + " for its compute provider");
+    }
+
+    /**
+     * Records key/value data on an attempt of a run, such as the instance launched for it. The data is
+     * read back through {@link dev.runpilot.sdk.Run#attemptData(int)}; later values for a key win.
+     *
+     * @param runId the run
+     * @param attempt the attempt number; the attempt the run's next claim opens may be named before it exists
+     * @param data keys (such as {@code ec2.instance-id}) and values
+     * @since 0.2.0
+     */
+    default void recordAttemptData(String runId, int attempt, Map<String, String> data) {
+        throw new UnsupportedOperationException("This client cannot record data on run " + runId);
+    }
 }

@@ -1,5 +1,8 @@
 package dev.runpilot.sdk.spi;
 
+import dev.runpilot.sdk.Estimate;
+import dev.runpilot.sdk.Job;
+
 /**
  * Provides the machines runs execute on: agent threads in this JVM ({@code local}), or an instance
  * launched for each run ({@code ec2}).
@@ -39,12 +42,24 @@ public interface ComputeProvider extends AutoCloseable {
     default void runFinished(String runId) {
     }
 
-    /** Stops providing and releases everything; waits for in-process agents to stop. */
+    /**
+     * Estimates what running a job once on this provider costs, before it is submitted. The default,
+     * for providers that bring up nothing billable (such as {@code local}), is zero.
+     *
+     * @param job the job
+     * @return the estimate, with its breakdown
+     * @since 0.2.0
+     */
+    default Estimate estimate(Job job) {
+        return Estimate.free(name());
+    }
+
     /**
      * Hears that the agent which ran a run asks for the machine it runs on to be shut down, as an
      * agent in single-job mode does when its run is done ({@code POST /v1/runs/{id}/instance/shutdown}).
      * A provider that launched a machine for the run releases it here. Called on the API server's
-     * request thread; should return quickly. Default: nothing.
+     * archive thread, after the log archive queued when the run was reported, so the log is in storage by then.
+     * Default: nothing.
      *
      * @param runId the run whose agent asks
      * @param agentId the agent that ran the run's last attempt
@@ -53,6 +68,7 @@ public interface ComputeProvider extends AutoCloseable {
     default void shutdownRequested(String runId, String agentId) {
     }
 
+    /** Stops providing and releases everything; waits for in-process agents to stop. */
     @Override
     void close();
 }

@@ -1,6 +1,9 @@
 package dev.runpilot.sdk.internal.engine;
 
 import dev.runpilot.sdk.ArtifactRetention;
+import dev.runpilot.sdk.CostLimitExceededException;
+import dev.runpilot.sdk.Estimate;
+import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.InvalidJobException;
 import dev.runpilot.sdk.PrunedArtifacts;
 import dev.runpilot.sdk.Job;
@@ -12,6 +15,8 @@ import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.internal.agent.AgentSettings;
 import dev.runpilot.sdk.internal.artifact.ArtifactCatalog;
 import dev.runpilot.sdk.internal.agent.LocalAgent;
+import dev.runpilot.sdk.internal.agent.StoreAgentPlane;
+import dev.runpilot.sdk.internal.store.ClaimFilter;
 import dev.runpilot.sdk.internal.runtime.ImageRoutingRuntime;
 import dev.runpilot.sdk.internal.runtime.ProcessRuntime;
 import dev.runpilot.sdk.internal.spi.ProviderRegistry;
@@ -23,6 +28,7 @@ import dev.runpilot.sdk.internal.store.SourceRef;
 import dev.runpilot.sdk.spi.AgentHandle;
 import dev.runpilot.sdk.spi.ComputeContext;
 import dev.runpilot.sdk.spi.ComputeProvider;
+import dev.runpilot.sdk.spi.ComputeRun;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.IOException;
@@ -35,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -165,10 +172,23 @@ public final class EmbeddedClient implements RunPilotClient {
         if (!problems.isEmpty()) {
             throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
         }
+        if (options.maxCost != null) {
+            Estimate estimate = compute.estimate(job);
+            if (estimate.total().compareTo(options.maxCost) > 0) {
+                throw new CostLimitExceededException(job.name(), estimate, options.maxCost);
+            }
+        }
         Optional<SourceRef> source = job.source().map(dir -> sources.upload(job));
         String id = runs.submit(job, source);
         signal.changed();
         return new EmbeddedRun(this, id);
+    }
+
+    @Override
+    public Estimate estimate(Job job) {
+        Objects.requireNonNull(job, "job");
+        ensureOpen();
+        return compute.estimate(job);
     }
 
     /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
@@ -336,14 +356,42 @@ public final class EmbeddedClient implements RunPilotClient {
             if (slots < 1) {
                 throw new IllegalArgumentException("slots must be at least 1, was " + slots);
             }
+            LocalAgent agent = newAgent(slots, ClaimFilter.ANY).start();
+            localAgents.add(agent);
+            return agent;
+        }
+
+        @Override
+        public AgentHandle startLocalAgent(String runId) {
+            Objects.requireNonNull(runId, "runId");
+            LocalAgent agent = newAgent(1, new ClaimFilter(" AND id = ?", List.of(runId))).limits(1, null).start();
+            localAgents.add(agent);
+            return agent;
+        }
+
+        private LocalAgent newAgent(int slots, ClaimFilter filter) {
             byte[] random = new byte[3];
             ThreadLocalRandom.current().nextBytes(random);
             String agentId = "local-" + host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
             AgentSettings settings = new AgentSettings(agentId, host, slots, options.lease, options.grace, home.resolve("work"));
-            LocalAgent agent = new LocalAgent(settings, runtime, attempts, outputs, storage, options.extractor(), signal,
-                    Clock.systemUTC()).start();
-            localAgents.add(agent);
-            return agent;
+            StoreAgentPlane plane = new StoreAgentPlane(attempts, outputs, storage, settings.workRoot(), filter);
+            return new LocalAgent(settings, runtime, plane, options.extractor(), signal, Clock.systemUTC());
+        }
+
+        @Override
+        public Optional<ComputeRun> run(String runId) {
+            return runs.info(runId).flatMap(info -> runs.job(runId).map(job -> new ComputeRun(runId, info.status(), info.attempts(), job)));
+        }
+
+        @Override
+        public void failUnprovisioned(String runId, FailureReason reason, String message) {
+            attempts.failUnclaimed(runId, "compute-" + compute.name(), host, reason, message);
+            signal.changed();
+        }
+
+        @Override
+        public void recordAttemptData(String runId, int attempt, Map<String, String> data) {
+            attempts.recordData(runId, attempt, data);
         }
     }
 }

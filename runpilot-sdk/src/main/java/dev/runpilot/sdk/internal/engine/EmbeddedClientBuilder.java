@@ -11,6 +11,7 @@ import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ContainerRuntime;
 import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     TrustedKeys trustedKeys;
     EncryptionKey encryptionKey;
     ProgressListener progress = ProgressListener.none();
+    BigDecimal maxCost;
     URI endpoint;
     String token;
     String profile;
@@ -190,6 +192,16 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     @Override
     public RunPilotClient.Builder progress(ProgressListener listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder maxCost(BigDecimal usd) {
+        Objects.requireNonNull(usd, "usd");
+        if (usd.signum() < 0) {
+            throw new IllegalArgumentException("maxCost must be zero or more, was " + usd);
+        }
+        this.maxCost = usd;
         return this;
     }
 

@@ -52,6 +52,11 @@ final class EmbeddedRun implements Run {
     }
 
     @Override
+    public java.util.Map<String, String> attemptData(int attempt) {
+        return client.attempts().data(id, attempt);
+    }
+
+    @Override
     public RunResult await() {
         return awaitUntil(Long.MAX_VALUE).orElseThrow();
     }

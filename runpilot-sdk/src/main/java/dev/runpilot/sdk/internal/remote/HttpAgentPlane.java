@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * them; the queue is drained before the attempt's status is reported.
  */
 public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
+    private volatile String shutdownAfterRun;
     private static final Logger log = LoggerFactory.getLogger(HttpAgentPlane.class);
     /** Lines kept per run while the server is unreachable; older ones are dropped past this. */
     private static final int MAX_PENDING_LINES = 100_000;
@@ -229,6 +230,22 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
     @Override
     public void archiveLog(String runId, int attempt) {
         // The server archives the log when the status is reported: it holds every line already.
+        if (runId.equals(shutdownAfterRun)) {
+            // The agent of an instance launched for this run: reported, so the instance may go.
+            try {
+                call("POST", HttpControlPlane.runPath(runId) + "/instance/shutdown", ApiJson.object());
+            } catch (RuntimeException e) {
+                log.warn("Could not ask the server to shut down this instance after run {}: {}", runId, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Makes this plane ask the server to shut its instance down ({@code POST /v1/runs/{id}/instance/shutdown})
+     * once the attempt of this run has been reported.
+     */
+    public void shutdownInstanceAfter(String runId) {
+        this.shutdownAfterRun = runId;
     }
 
     @Override

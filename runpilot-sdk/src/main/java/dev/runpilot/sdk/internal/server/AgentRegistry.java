@@ -20,6 +20,8 @@ import java.util.TreeMap;
 public final class AgentRegistry {
     /** The agent label naming the resource class it serves. */
     public static final String RESOURCE_CLASS_LABEL = "resource-class";
+    /** The agent label that binds an agent to one run (issue 7: an instance per run). */
+    public static final String RUN_ID_LABEL = "runpilot.run-id";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,8 +117,15 @@ public final class AgentRegistry {
                 " AND COALESCE((SELECT o.resource_class FROM run_owners o WHERE o.run_id = runs.id), '') IN ('', ?)");
         List<Object> args = new ArrayList<>();
         args.add(agentLabels.getOrDefault(RESOURCE_CLASS_LABEL, ""));
+        // An agent started for one run (the agent of an instance launched for it) claims that run only.
+        String boundRun = agentLabels.get(RUN_ID_LABEL);
+        if (boundRun != null) {
+            sql.append(" AND runs.id = ?");
+            args.add(boundRun);
+        }
         List<Map.Entry<String, String>> others = agentLabels.entrySet().stream()
-                .filter(e -> !e.getKey().equals(RESOURCE_CLASS_LABEL)).sorted(Map.Entry.comparingByKey()).toList();
+                .filter(e -> !e.getKey().equals(RESOURCE_CLASS_LABEL) && !e.getKey().equals(RUN_ID_LABEL))
+                .sorted(Map.Entry.comparingByKey()).toList();
         if (!others.isEmpty()) {
             sql.append(" AND NOT EXISTS (SELECT 1 FROM run_labels l WHERE l.run_id = runs.id AND (");
             for (int i = 0; i < others.size(); i++) {

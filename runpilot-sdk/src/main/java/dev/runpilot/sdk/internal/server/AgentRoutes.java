@@ -210,7 +210,16 @@ final class AgentRoutes {
         if (!owned) {
             throw ApiError.forbidden("the last attempt of run " + runId + " was not run by an agent of this token");
         }
-        engine.compute().shutdownRequested(runId, agentId);
+        // On the archive thread, after the log archive queued when the status was reported: the log is
+        // in storage before the instance goes (issue 7).
+        engine.background().execute(() -> {
+            try {
+                engine.compute().shutdownRequested(runId, agentId);
+            } catch (RuntimeException e) {
+                log.warn("Compute provider '{}' could not shut down the machine of run {}: {}", engine.compute().name(), runId,
+                        e.getMessage());
+            }
+        });
         ex.send(202, ApiJson.object().put("runId", runId).put("agentId", agentId).put("compute", engine.compute().name()));
     }
 

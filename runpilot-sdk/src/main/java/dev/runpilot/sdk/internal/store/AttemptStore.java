@@ -253,6 +253,87 @@ public final class AttemptStore {
         });
     }
 
+    /**
+     * Ends the next attempt of a queued run that could not be given a machine (no capacity, say): an
+     * attempt is opened for {@code agentId} and ended at once with {@code reason}, and the run is
+     * queued again if its retry policy allows, failed otherwise. Returns the run's new status, or
+     * empty, changing nothing, if the run was no longer queued.
+     */
+    public Optional<RunStatus> failUnclaimed(String runId, String agentId, String host, FailureReason reason, String message) {
+        return db.write(c -> {
+            if (RunStore.lockedStatus(c, db.dialect(), runId).orElse(null) != RunStatus.QUEUED) {
+                return Optional.empty();
+            }
+            long now = clock.millis();
+            int attempt = RunStore.attemptCount(c, runId) + 1;
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE runs SET agent_id = ?, attempts = ?, started_at = ? WHERE id = ?")) {
+                p.setString(1, agentId);
+                p.setInt(2, attempt);
+                p.setLong(3, now);
+                p.setString(4, runId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO attempts (run_id, number, agent_id, host, started_at) VALUES (?, ?, ?, ?, ?)")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                p.setString(3, agentId);
+                p.setString(4, host);
+                p.setLong(5, now);
+                p.executeUpdate();
+            }
+            RunLifecycle.move(c, db.dialect(), runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "taken by " + agentId + " to provision", now);
+            return Optional.of(endAttempt(c, runId, RunStatus.ASSIGNED, attempt, AttemptEnd.failed(reason, OptionalInt.empty(), message), now));
+        });
+    }
+
+    /** Records key/value data on an attempt (an attempt that is not opened yet may be named too); later values win. */
+    public void recordData(String runId, int attempt, Map<String, String> data) {
+        if (data.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            // Delete then insert: the same on SQLite and PostgreSQL, inside one transaction.
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM attempt_data WHERE run_id = ? AND attempt = ? AND key = ?");
+                 PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO attempt_data (run_id, attempt, key, value) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<String, String> entry : data.entrySet()) {
+                    delete.setString(1, runId);
+                    delete.setInt(2, attempt);
+                    delete.setString(3, entry.getKey());
+                    delete.addBatch();
+                    insert.setString(1, runId);
+                    insert.setInt(2, attempt);
+                    insert.setString(3, entry.getKey());
+                    insert.setString(4, entry.getValue());
+                    insert.addBatch();
+                }
+                delete.executeBatch();
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Returns the data recorded on an attempt, sorted by key. */
+    public Map<String, String> data(String runId, int attempt) {
+        return db.read(c -> {
+            Map<String, String> result = new java.util.TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT key, value FROM attempt_data WHERE run_id = ? AND attempt = ?")) {
+                p.setString(1, runId);
+                p.setInt(2, attempt);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     /** Ends an attempt of a run the caller has locked and read the status of. */
     private RunStatus endAttempt(Connection c, String runId, RunStatus status, int attempt, AttemptEnd end, long now)
             throws SQLException {
