@@ -3,6 +3,8 @@ package dev.runpilot.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +18,7 @@ import java.util.stream.Collectors;
 final class Tmux implements AutoCloseable {
     private final String tmux;
     private final String socket = "runpilot-test-" + UUID.randomUUID();
+    private Path script;
 
     Tmux(String tmux) {
         this.tmux = tmux;
@@ -25,7 +28,15 @@ final class Tmux implements AutoCloseable {
     void start(List<String> command) {
         String line = command.stream().map(Tmux::quote).collect(Collectors.joining(" "))
                 + "; echo \"[exit $?]\"; exec sleep 3600";
-        tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "main", "sh -c " + quote(line));
+        // The line goes through a script file: tmux refuses commands longer than its message size
+        // (about 16 KiB), and the test class path with the cloud SDKs is longer than that.
+        try {
+            script = Files.createTempFile("runpilot-tmux-", ".sh");
+            Files.writeString(script, line + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "main", "sh " + quote(script.toString()));
     }
 
     /** Returns the text on the pane's screen now. */
@@ -36,6 +47,13 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() {
         tmux("kill-server");
+        if (script != null) {
+            try {
+                Files.deleteIfExists(script);
+            } catch (IOException ignored) {
+                // A leftover script in the temp directory is harmless.
+            }
+        }
     }
 
     private String tmux(String... args) {
