@@ -1,5 +1,6 @@
 package dev.runpilot.azure.internal;
 
+import dev.runpilot.sdk.spi.ChecksumVerifyingInputStream;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
@@ -127,7 +128,7 @@ public final class AzureBlobStorageBackend implements StorageBackend {
         try {
             byte[] first = content.readNBytes(blockSize);
             if (first.length < blockSize) {
-                MessageDigest sha256 = Sha256CheckingInputStream.newSha256();
+                MessageDigest sha256 = ChecksumVerifyingInputStream.newSha256();
                 sha256.update(first);
                 String hex = HexFormat.of().formatHex(sha256.digest());
                 BlockBlobItem item = blob.uploadWithResponse(
@@ -160,7 +161,7 @@ public final class AzureBlobStorageBackend implements StorageBackend {
                 // Written by someone else (a SAS upload, another tool): nothing to verify against.
                 return Optional.of(stream);
             }
-            return Optional.of(new Sha256CheckingInputStream(stream, sha256, "'" + key + "' from " + uri));
+            return Optional.of(new ChecksumVerifyingInputStream(stream, sha256, "'" + key + "' from " + uri));
         } catch (BlobStorageException e) {
             if (failures.isMissingBlob(e)) {
                 return Optional.empty();

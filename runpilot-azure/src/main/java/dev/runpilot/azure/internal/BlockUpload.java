@@ -1,5 +1,6 @@
 package dev.runpilot.azure.internal;
 
+import dev.runpilot.sdk.spi.ChecksumVerifyingInputStream;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -47,7 +48,7 @@ final class BlockUpload {
     }
 
     Result run(byte[] first, InputStream rest, BlobHttpHeaders headers, String shaMetadataName) throws IOException {
-        MessageDigest sha256 = Sha256CheckingInputStream.newSha256();
+        MessageDigest sha256 = ChecksumVerifyingInputStream.newSha256();
         List<String> blockIds = new ArrayList<>();
         List<Future<?>> staged = new ArrayList<>();
         long size = 0;

@@ -1,5 +1,6 @@
 package dev.runpilot.gcp.internal;
 
+import dev.runpilot.sdk.spi.ChecksumVerifyingInputStream;
 import com.google.api.gax.paging.Page;
 import com.google.auth.ServiceAccountSigner;
 import com.google.cloud.ReadChannel;
@@ -119,7 +120,7 @@ public final class GcsStorageBackend implements StorageBackend {
         BlobInfo target = BlobInfo.newBuilder(BlobId.of(location.bucket(), name)).setContentType(contentType).build();
         BlobWriteOption[] options = location.kmsKeyName().map(k -> new BlobWriteOption[] {BlobWriteOption.kmsKeyName(k)})
                 .orElse(new BlobWriteOption[0]);
-        MessageDigest sha256 = Sha256CheckingInputStream.newSha256();
+        MessageDigest sha256 = ChecksumVerifyingInputStream.newSha256();
         long size = 0;
         BlobInfo written;
         try {
@@ -185,7 +186,7 @@ public final class GcsStorageBackend implements StorageBackend {
                 // Written by someone else (a signed-URL upload, another tool): nothing to verify against.
                 return Optional.of(stream);
             }
-            return Optional.of(new Sha256CheckingInputStream(stream, sha256, "'" + key + "' from " + uri));
+            return Optional.of(new ChecksumVerifyingInputStream(stream, sha256, "'" + key + "' from " + uri));
         } catch (com.google.cloud.storage.StorageException e) {
             if (e.getCode() == 404 && !GcsFailures.isMissingBucket(e)) {
                 return Optional.empty();
