@@ -42,7 +42,7 @@ public final class RunPilotCli {
      * building picocli's model of every command by reflection is a large part of a short command's start-up.
      */
     private static final List<String> SUBCOMMANDS = List.of("run", "submit", "status", "list", "show", "logs", "watch",
-            "cancel", "metrics", "keys", "validate", "doctor", "server", "agent", "login", "logout", "completion", "help");
+            "cancel", "metrics", "keys", "validate", "estimate", "doctor", "server", "agent", "login", "logout", "completion", "help");
 
     /** Root options that take a value as the next argument; the subcommand is the first other word. */
     private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--home", "--storage", "--runtime", "-o", "--output",
@@ -62,6 +62,7 @@ public final class RunPilotCli {
             case "metrics" -> new MetricsCommand();
             case "keys" -> new KeysCommand();
             case "validate" -> new ValidateCommand();
+            case "estimate" -> new EstimateCommand();
             case "doctor" -> new DoctorCommand();
             case "server" -> new ServerCommand();
             case "agent" -> new AgentCommand();

@@ -42,7 +42,9 @@ class SharedQueueProcessesTest {
 
     @AfterEach
     void dropDatabase() {
-        TestPostgres.dropDatabase(database);
+        if (database != null) { // null when PostgreSQL is not configured and the test was skipped
+            TestPostgres.dropDatabase(database);
+        }
     }
 
     @Test

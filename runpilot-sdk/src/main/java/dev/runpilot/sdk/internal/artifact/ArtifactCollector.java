@@ -28,10 +28,45 @@ import org.slf4j.LoggerFactory;
 public final class ArtifactCollector {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
 
-    private final StorageBackend storage;
+    private final Sink sink;
 
+    /** Where collected files go: one call per matching file, with its {@code /}-separated relative path. */
+    public interface Sink {
+        /**
+         * Saves one file, streaming it (never holding it whole in memory).
+         *
+         * @param key the storage key ({@link ArtifactLayout#key})
+         * @param path the file's path relative to the work directory, {@code /}-separated
+         * @param contentType the guessed media type
+         * @return the number of bytes saved
+         * @throws IOException if the file cannot be read or saved
+         */
+        long save(String key, String path, Path file, String contentType) throws IOException;
+
+        /** Where the artifacts go, for notes and logs. */
+        String location();
+    }
+
+    /** A collector that puts artifacts straight into a storage backend. */
     public ArtifactCollector(StorageBackend storage) {
-        this.storage = storage;
+        this(new Sink() {
+            @Override
+            public long save(String key, String path, Path file, String contentType) throws IOException {
+                try (InputStream in = Files.newInputStream(file)) {
+                    return storage.put(key, in, contentType).size();
+                }
+            }
+
+            @Override
+            public String location() {
+                return storage.uri().toString();
+            }
+        });
+    }
+
+    /** A collector that hands each artifact to a sink (the HTTP agent uploads it to its server). */
+    public ArtifactCollector(Sink sink) {
+        this.sink = sink;
     }
 
     /**
@@ -60,12 +95,12 @@ public final class ArtifactCollector {
         for (Path file : files) {
             String path = workDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             String key = ArtifactLayout.key(runId, attempt, path);
-            try (InputStream in = Files.newInputStream(file)) {
-                long size = storage.put(key, in, contentType(path)).size();
-                notes.accept("saved artifact " + path + " (" + size + " bytes) to " + storage.uri() + " as " + key);
+            try {
+                long size = sink.save(key, path, file, contentType(path));
+                notes.accept("saved artifact " + path + " (" + size + " bytes) to " + sink.location() + " as " + key);
                 saved++;
             } catch (IOException | RuntimeException e) {
-                log.warn("Could not save artifact {} of run {} attempt {} to {}: {}", path, runId, attempt, storage.uri(),
+                log.warn("Could not save artifact {} of run {} attempt {} to {}: {}", path, runId, attempt, sink.location(),
                         e.getMessage());
                 notes.accept("could not save artifact " + path + ": " + e.getMessage());
             }

@@ -20,6 +20,25 @@ public final class ArtifactLayout {
         return runPrefix(runId) + attempt + "/" + path;
     }
 
+    /**
+     * Whether a path may name an artifact: relative, {@code /}-separated, no empty, {@code .} or
+     * {@code ..} segment, no backslash or control character, so that its key stays under the run's prefix.
+     */
+    public static boolean isSafePath(String path) {
+        if (path == null || path.isEmpty() || path.length() > 1024 || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An attempt number and path read back from a key under {@link #runPrefix}, or empty if the key is not one. */
     static Optional<Located> locate(String runId, String key) {
         String prefix = runPrefix(runId);

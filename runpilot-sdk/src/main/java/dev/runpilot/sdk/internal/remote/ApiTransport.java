@@ -103,7 +103,27 @@ final class ApiTransport implements AutoCloseable {
 
     /** Sends one logical call (retried as configured) and returns the last response. */
     ApiResponse call(String method, String path, String body, Map<String, String> headers) {
-        CheckedSupplier<ApiResponse> once = () -> attempt(method, path, body, headers, false);
+        return call(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                body == null ? null : "application/json", headers);
+    }
+
+    /**
+     * Sends a file as the raw body of one logical call (retried as configured; each try reads the
+     * file again, streamed, never held whole in memory).
+     */
+    ApiResponse sendFile(String method, String path, java.nio.file.Path file, String contentType) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.io.UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return call(method, path, publisher, contentType, Map.of());
+    }
+
+    private ApiResponse call(String method, String path, HttpRequest.BodyPublisher body, String contentType,
+                             Map<String, String> headers) {
+        CheckedSupplier<ApiResponse> once = () -> attempt(method, path, body, contentType, headers);
         CheckedSupplier<ApiResponse> guarded = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker, once));
         try {
             ApiResponse response = guarded.get();
@@ -131,13 +151,13 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    private ApiResponse attempt(String method, String path, String body, Map<String, String> headers, boolean unused)
-            throws IOException, InterruptedException {
+    private ApiResponse attempt(String method, String path, HttpRequest.BodyPublisher body, String contentType,
+                                Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
                 .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
+                .method(method, body);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         credentials.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
         headers.forEach(request::header);

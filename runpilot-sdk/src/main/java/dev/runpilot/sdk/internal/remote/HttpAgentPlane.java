@@ -8,6 +8,7 @@ import dev.runpilot.sdk.MetricPoint;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.agent.AgentPlane;
 import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.artifact.ArtifactCollector;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
 import dev.runpilot.sdk.internal.store.Claim;
 import dev.runpilot.sdk.internal.store.JobCodec;
@@ -248,14 +249,29 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
         this.shutdownAfterRun = runId;
     }
 
+    /**
+     * Uploads the matching files, one {@code PUT /v1/runs/{id}/artifacts/upload} each, streamed from
+     * disk; the server stores them where {@code Run.artifacts()} finds them.
+     */
     @Override
     public int storeArtifacts(String runId, int attempt, java.nio.file.Path workDir, List<String> globs,
                               java.util.function.Consumer<String> notes) {
-        // A server refuses jobs with artifacts at submit until its upload path is wired; nothing to store here.
-        if (!globs.isEmpty()) {
-            notes.accept("artifacts " + globs + " were not stored: agents of a RunPilot server do not upload artifacts yet");
-        }
-        return 0;
+        String base = HttpControlPlane.runPath(runId) + "/artifacts/upload?agentId=" + ApiTransport.encode(agentId)
+                + "&attempt=" + attempt + "&key=";
+        return new ArtifactCollector(new ArtifactCollector.Sink() {
+            @Override
+            public long save(String key, String path, java.nio.file.Path file, String contentType) {
+                String target = base + ApiTransport.encode(path);
+                ApiResponse response = transport.sendFile("PUT", target, file, contentType);
+                check(response, "PUT", target);
+                return response.json().path("size").asLong();
+            }
+
+            @Override
+            public String location() {
+                return transport.base().toString();
+            }
+        }).collect(runId, attempt, workDir, globs, notes);
     }
 
     private ApiResponse call(String method, String path, JsonNode body) {

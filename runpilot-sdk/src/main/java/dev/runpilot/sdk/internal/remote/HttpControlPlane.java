@@ -46,9 +46,6 @@ public final class HttpControlPlane implements RunPilotClient {
             problems.add("source: uploading source bundles to a RunPilot server is not supported by this SDK version yet;"
                     + " put the code in the image, or submit with an embedded client");
         }
-        if (!job.artifacts().isEmpty()) {
-            problems.add("artifacts: collecting artifacts is not supported by this SDK version yet");
-        }
         if (!problems.isEmpty()) {
             throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
         }

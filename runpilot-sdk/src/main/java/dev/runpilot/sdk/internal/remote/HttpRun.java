@@ -52,6 +52,15 @@ final class HttpRun implements Run {
         return ApiJson.list(get("/attempts").path("attempts"), ApiJson::attempt);
     }
 
+    /** Lists the artifacts through {@code GET /v1/runs/{id}/artifacts}. */
+    @Override
+    public List<dev.runpilot.sdk.Artifact> artifacts() {
+        return ApiJson.list(get("/artifacts").path("artifacts"), node -> new dev.runpilot.sdk.Artifact(
+                node.path("runId").asText(), node.path("attempt").asInt(), node.path("path").asText(), node.path("key").asText(),
+                node.path("size").asLong(), java.util.Optional.ofNullable(node.path("sha256").textValue()),
+                java.time.Instant.parse(node.path("savedAt").asText())));
+    }
+
     @Override
     public RunResult await() {
         return awaitUntil(Long.MAX_VALUE).orElseThrow();

@@ -8,6 +8,7 @@ import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.MetricPoint;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.artifact.ArtifactLayout;
 import dev.runpilot.sdk.internal.store.Claim;
 import dev.runpilot.sdk.internal.store.JobCodec;
 import dev.runpilot.sdk.internal.store.LeaseState;
@@ -188,15 +189,32 @@ final class AgentRoutes {
         }
     }
 
+    /**
+     * Stores one artifact of the attempt the calling agent holds, streamed from the request body to
+     * storage under {@link ArtifactLayout#key}, so that {@code Run.artifacts()} on any client lists it.
+     */
     void uploadArtifact(ApiExchange ex, String runId) throws IOException {
-        holder(ex, ex.param("agentId").orElseThrow(() -> ApiError.badRequest("the agentId query parameter is required")), runId);
+        String agentId = ex.param("agentId").orElseThrow(() -> ApiError.badRequest("the agentId query parameter is required"));
+        holder(ex, agentId, runId);
         String key = ex.param("key").orElseThrow(() -> ApiError.badRequest("the key query parameter is required"));
-        if (key.isBlank() || key.startsWith("/") || key.contains("..") || key.contains("\\")) {
-            throw ApiError.badRequest("artifact key '" + key + "' must be a relative path without '..'");
+        if (!ArtifactLayout.isSafePath(key)) {
+            throw ApiError.badRequest("artifact key '" + key + "' must be a relative '/'-separated path without '.', '..'"
+                    + " or empty segments");
         }
-        byte[] data = ex.bytes(MAX_ARTIFACT_BYTES);
-        engine.storage().put("runs/" + runId + "/artifacts/" + key, new java.io.ByteArrayInputStream(data));
-        ex.send(201, ApiJson.object().put("key", key).put("size", data.length));
+        List<Attempt> attempts = engine.runs().attempts(runId);
+        int current = attempts.isEmpty() ? 0 : attempts.get(attempts.size() - 1).number();
+        int attempt = ex.intParam("attempt", current);
+        if (attempt != current) {
+            throw new ApiError(409, "lease_lost", "agent " + agentId + " holds attempt " + current + " of run " + runId
+                    + ", not attempt " + attempt);
+        }
+        String contentType = ex.header("Content-Type").orElse(dev.runpilot.sdk.spi.StorageBackend.DEFAULT_CONTENT_TYPE);
+        String storageKey = ArtifactLayout.key(runId, attempt, key);
+        long size;
+        try (InputStream body = ex.body(MAX_ARTIFACT_BYTES)) {
+            size = engine.storage().put(storageKey, body, contentType).size();
+        }
+        ex.send(201, ApiJson.object().put("key", key).put("attempt", attempt).put("size", size));
     }
 
     void shutdown(ApiExchange ex, String runId) throws IOException {

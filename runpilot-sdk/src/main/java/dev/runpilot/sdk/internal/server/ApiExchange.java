@@ -81,6 +81,53 @@ final class ApiExchange {
     }
 
     /**
+     * The request body as a stream that fails (and makes the call answer 413) once more than
+     * {@code limit} bytes were read, for bodies too large to hold in memory.
+     */
+    InputStream body(long limit) {
+        Optional<String> length = header("Content-Length");
+        if (length.isPresent()) {
+            try {
+                if (Long.parseLong(length.get().trim()) > limit) {
+                    discardBody();
+                    throw tooLarge(limit);
+                }
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("Content-Length '" + length.get() + "' is not a number");
+            }
+        }
+        return new java.io.FilterInputStream(http.getRequestBody()) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    count(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    count(n);
+                }
+                return n;
+            }
+
+            private void count(int n) {
+                read += n;
+                if (read > limit) {
+                    discardBody();
+                    throw tooLarge(limit);
+                }
+            }
+        };
+    }
+
+    /**
      * Reads and drops the rest of an oversized body (up to a bound), so that the client, still
      * sending, receives the 413 instead of a broken connection.
      */

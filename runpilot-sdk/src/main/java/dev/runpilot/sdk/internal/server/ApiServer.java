@@ -222,6 +222,10 @@ public final class ApiServer implements AutoCloseable {
                 method(ex, "GET");
                 agentRoutes.code(ex, runId);
             }
+            case "artifacts" -> {
+                method(ex, "GET");
+                runRoutes.artifacts(ex, runId);
+            }
             case "artifacts/upload" -> {
                 method(ex, "PUT");
                 agentRoutes.uploadArtifact(ex, runId);

@@ -71,9 +71,6 @@ final class RunRoutes {
         } catch (RuntimeException e) {
             throw ApiError.badRequest("the job is not valid: " + e.getMessage());
         }
-        if (!job.artifacts().isEmpty()) {
-            throw ApiError.badRequest("artifacts: collecting artifacts is not supported by this server version yet");
-        }
         ServerRuns.Submitted submitted;
         try {
             submitted = engine.serverRuns().submit(user.project().orElseThrow(), key, job);
@@ -147,6 +144,19 @@ final class RunRoutes {
                 ArrayNode array = body.putArray("points");
                 engine.outputs().metrics(runId).forEach(p -> array.add(ApiJson.metricPoint(p)));
             }
+        }
+        ex.send(200, body);
+    }
+
+    /** The run's artifacts as its storage holds them: {@code {"artifacts": [...]}}, by attempt then path. */
+    void artifacts(ApiExchange ex, String runId) throws IOException {
+        visible(ex, runId);
+        ObjectNode body = ApiJson.object();
+        ArrayNode list = body.putArray("artifacts");
+        for (dev.runpilot.sdk.Artifact a : new dev.runpilot.sdk.internal.artifact.ArtifactCatalog(engine.storage()).list(runId)) {
+            ObjectNode node = list.addObject().put("runId", a.runId()).put("attempt", a.attempt()).put("path", a.path())
+                    .put("key", a.key()).put("size", a.size()).put("savedAt", a.savedAt().toString());
+            a.sha256().ifPresent(sha -> node.put("sha256", sha));
         }
         ex.send(200, body);
     }
