@@ -39,6 +39,17 @@ final class AgentCommand extends BaseCommand {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where runs execute. Default: <home>/agent-work.")
     Path workDir;
 
+    @Option(names = "--run-id", paramLabel = "ID", description = "Serve one run only, once (an instance launched for it);"
+            + " after reporting, ask the server to shut this instance down. Implies --once.")
+    String runId;
+
+    @Option(names = "--imds", description = "Read EC2 instance metadata (IMDSv2) at $AWS_EC2_METADATA_SERVICE_ENDPOINT, else"
+            + " http://169.254.169.254: ec2.* labels and attempt data; on spot, drain on an interruption notice.")
+    boolean imds;
+
+    @Option(names = "--imds-endpoint", paramLabel = "URI", description = "Read EC2 instance metadata at this endpoint (implies --imds).")
+    URI imdsEndpoint;
+
     @Override
     public Integer call() {
         URI endpoint = root().endpoint().or(() -> profileValue("endpoint").map(URI::create)).orElseThrow(
@@ -50,6 +61,14 @@ final class AgentCommand extends BaseCommand {
                 .workDir(workDir != null ? workDir : root().home().resolve("agent-work"));
         if (once) {
             builder.once();
+        }
+        if (runId != null) {
+            builder.runId(runId);
+        }
+        if (imdsEndpoint != null) {
+            builder.instanceMetadata(imdsEndpoint);
+        } else if (imds) {
+            builder.instanceMetadata();
         }
         if (idleTimeout != null) {
             builder.idleTimeout(idleTimeout);

@@ -77,6 +77,24 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void anAgentBoundToOneRunRunsThatRunOnlyAndExits() throws IOException {
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        String other = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "other",
+                "--", "sh", "-c", "echo other").json().get("id").asText();
+        String mine = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "mine",
+                "--", "sh", "-c", "echo mine").json().get("id").asText();
+
+        Cli agentCli = new Cli(Files.createDirectories(dir.resolve("agent-home")));
+        Cli.Result agent = agentCli.run("agent", "--endpoint", uri, "--token", agentToken, "--run-id", mine);
+        assertThat(agent.exitCode()).as(agent.toString()).isZero();
+
+        JsonNode shownMine = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "show", mine).json();
+        assertThat(shownMine.get("status").asText()).isEqualTo("SUCCEEDED");
+        JsonNode shownOther = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "show", other).json();
+        assertThat(shownOther.get("status").asText()).isEqualTo("QUEUED");
+    }
+
+    @Test
     void aRefusedTokenExitsWithTheAuthCodeAndDoctorSaysToLogIn() throws IOException {
         Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
         Cli.Result list = client.run("--endpoint", uri, "--token", "rpu_not-a-token", "list");

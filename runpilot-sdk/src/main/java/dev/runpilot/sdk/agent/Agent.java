@@ -7,6 +7,7 @@ import dev.runpilot.sdk.archive.BundleExtractor;
 import dev.runpilot.sdk.archive.EncryptionKey;
 import dev.runpilot.sdk.archive.TrustedKeys;
 import dev.runpilot.sdk.internal.agent.AgentSettings;
+import dev.runpilot.sdk.internal.agent.InstanceMetadata;
 import dev.runpilot.sdk.internal.agent.LocalAgent;
 import dev.runpilot.sdk.internal.api.ApiJson;
 import dev.runpilot.sdk.internal.engine.ChangeSignal;
@@ -62,6 +63,7 @@ public final class Agent implements AutoCloseable {
     private final boolean ownsRuntime;
     private LocalAgent loop;
     private String id;
+    private Thread spotWatch;
 
     private Agent(Builder options, HttpAgentPlane plane, ContainerRuntime runtime, boolean ownsRuntime) {
         this.options = options;
@@ -87,6 +89,7 @@ public final class Agent implements AutoCloseable {
      * @return this agent
      * @throws dev.runpilot.sdk.ApiException if the server refuses the token
      * @throws dev.runpilot.sdk.ControlPlaneException if the server cannot be reached
+     * @throws RunPilotException if {@linkplain Builder#instanceMetadata(URI) instance metadata} is on and cannot be read
      */
     public synchronized Agent start() {
         if (loop != null) {
@@ -96,7 +99,22 @@ public final class Agent implements AutoCloseable {
             plane.shutdownInstanceAfter(options.runId);
         }
         String host = hostName();
-        HttpAgentPlane.Registration registration = plane.register(host, options.labels, resources(), options.workers);
+        Map<String, String> labels = new TreeMap<>(options.labels);
+        InstanceMetadata metadata = null;
+        InstanceMetadata.Identity instance = null;
+        if (options.metadataEndpoint != null) {
+            metadata = new InstanceMetadata(options.metadataEndpoint, Duration.ofSeconds(1));
+            try {
+                instance = metadata.identity();
+            } catch (IOException e) {
+                throw new RunPilotException("Cannot read this instance's identity: " + e.getMessage()
+                        + ". Run the agent on EC2 with IMDSv2 reachable, or leave instanceMetadata(...) / --imds off.", e);
+            }
+            // Labels set by hand win over what the instance says.
+            instance.labels().forEach(labels::putIfAbsent);
+            plane.attemptData(instance.labels());
+        }
+        HttpAgentPlane.Registration registration = plane.register(host, labels, resources(), options.workers);
         id = registration.agentId();
         AgentSettings settings = new AgentSettings(id, host, options.workers, registration.lease(), options.grace,
                 options.workDir.toAbsolutePath());
@@ -110,7 +128,12 @@ public final class Agent implements AutoCloseable {
         loop = new LocalAgent(settings, runtime, plane, extractor.build(), new ChangeSignal(), Clock.systemUTC())
                 .limits(options.once ? 1 : 0, options.idleTimeout);
         loop.start();
-        log.info("Agent {} started on {} with {} worker(s), labels {}, runtime '{}'", id, host, options.workers, options.labels,
+        if (instance != null && instance.lifecycle().equals("spot")) {
+            LocalAgent started = loop;
+            spotWatch = metadata.watchForInterruption(options.spotCheck,
+                    notice -> started.evacuate("spot interruption notice " + notice + " from " + options.metadataEndpoint));
+        }
+        log.info("Agent {} started on {} with {} worker(s), labels {}, runtime '{}'", id, host, options.workers, labels,
                 runtime.name());
         return this;
     }
@@ -166,6 +189,9 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (spotWatch != null) {
+            spotWatch.interrupt();
+        }
         if (loop != null) {
             loop.close();
         }
@@ -224,8 +250,10 @@ public final class Agent implements AutoCloseable {
     /**
      * Runs an agent from the command line until it is drained:
      * {@code java -cp ... dev.runpilot.sdk.agent.Agent --endpoint URI [--token TOKEN] [--label K=V]...
-     * [--workers N] [--once] [--run-id RUN] [--idle-timeout SECONDS] [--work-dir DIR] [--runtime NAME] [--grace SECONDS]}.
-     * The token defaults to {@code $RUNPILOT_AGENT_TOKEN}. SIGTERM (or Ctrl-C) drains the agent: the
+     * [--workers N] [--once] [--run-id RUN] [--idle-timeout SECONDS] [--work-dir DIR] [--runtime NAME] [--grace SECONDS]
+     * [--imds] [--imds-endpoint URI] [--spot-check SECONDS]}.
+     * The token defaults to {@code $RUNPILOT_AGENT_TOKEN}. {@code --imds} reads the EC2 instance metadata
+     * (see {@link Builder#instanceMetadata()}); {@code --imds-endpoint} names its endpoint. SIGTERM (or Ctrl-C) drains the agent: the
      * current runs finish, nothing more is claimed, then the process exits.
      *
      * @param args the options
@@ -255,6 +283,12 @@ public final class Agent implements AutoCloseable {
                 case "--work-dir" -> builder.workDir(Path.of(value));
                 case "--runtime" -> builder.runtime(value);
                 case "--grace" -> builder.gracePeriod(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
+                case "--imds" -> {
+                    builder.instanceMetadata();
+                    i--;
+                }
+                case "--imds-endpoint" -> builder.instanceMetadata(URI.create(value));
+                case "--spot-check" -> builder.spotInterruptionCheck(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; see the Javadoc of Agent.main");
             }
             i++;
@@ -289,8 +323,58 @@ public final class Agent implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private TrustedKeys trustedKeys;
         private EncryptionKey encryptionKey;
+        private URI metadataEndpoint;
+        private Duration spotCheck = Duration.ofSeconds(5);
 
         private Builder() {
+        }
+
+        /**
+         * Reads the EC2 instance metadata (IMDSv2) at the endpoint in {@code $AWS_EC2_METADATA_SERVICE_ENDPOINT},
+         * else {@code http://169.254.169.254}. See {@link #instanceMetadata(URI)}. Default: off.
+         *
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder instanceMetadata() {
+            String env = System.getenv(InstanceMetadata.ENDPOINT_VARIABLE);
+            return instanceMetadata(URI.create(env != null && !env.isBlank() ? env.trim() : "http://169.254.169.254"));
+        }
+
+        /**
+         * Reads the EC2 instance metadata service (IMDSv2) at this endpoint when the agent starts: the
+         * instance id, type, availability zone and life cycle become labels ({@code ec2.instance-id},
+         * {@code ec2.instance-type}, {@code ec2.availability-zone}, {@code ec2.lifecycle} = {@code spot}
+         * or {@code on-demand}; labels set by hand win) and data of every attempt the agent starts. On a
+         * spot instance the agent then asks for an interruption notice every
+         * {@linkplain #spotInterruptionCheck(Duration) few seconds}; on one it claims nothing more, stops
+         * its runs gracefully (SIGTERM, grace period, SIGKILL), uploads their logs and ends their attempts
+         * as {@code lease_lost}, so their retry policy queues them again, and then stops. Each call waits
+         * at most 1 s. Default: off.
+         *
+         * @param endpoint such as {@code http://169.254.169.254}
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder instanceMetadata(URI endpoint) {
+            this.metadataEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Sets how often a spot agent asks for an interruption notice. Default 5 s (AWS gives two minutes' notice).
+         *
+         * @param every positive
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder spotInterruptionCheck(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.isZero() || every.isNegative()) {
+                throw new IllegalArgumentException("spotInterruptionCheck must be positive, was " + every);
+            }
+            this.spotCheck = every;
+            return this;
         }
 
         /**

@@ -48,8 +48,9 @@ public final class UserDataScript {
                 curl -fsSL --retry 5 --retry-delay 2 -o /opt/runpilot/runpilot-agent.jar %4$s
                 set -a; . %2$s; set +a
                 # The agent claims exactly this run, runs it once, uploads its logs, reports, and asks the
-                # control plane (POST /v1/runs/{id}/instance/shutdown) to terminate this instance.
-                java -jar /opt/runpilot/runpilot-agent.jar agent --once --run-id "$RUNPILOT_RUN_ID" \\
+                # control plane (POST /v1/runs/{id}/instance/shutdown) to terminate this instance. --imds: the
+                # instance's identity (IMDSv2) goes on the attempt; a spot interruption notice re-queues the run.
+                java -jar /opt/runpilot/runpilot-agent.jar agent --once --run-id "$RUNPILOT_RUN_ID" --imds \\
                     ${RUNPILOT_ENDPOINT:+--endpoint "$RUNPILOT_ENDPOINT"} || true
                 # Last resort if the control plane did not terminate it: instance-initiated shutdown terminates.
                 shutdown -h +1

@@ -162,6 +162,7 @@ final class AttemptRunner {
             case CANCEL -> "cancel requested";
             case LEASE_LOST -> "lease lost";
             case AGENT_STOPPING -> "agent " + settings.agentId() + " is stopping";
+            case INSTANCE_INTERRUPTED -> "this instance is about to be interrupted (spot interruption notice)";
         };
         output.system(why + "; sending SIGTERM, SIGKILL after " + settings.grace());
         output.flush();
@@ -172,6 +173,9 @@ final class AttemptRunner {
             case LEASE_LOST -> null;
             case AGENT_STOPPING -> AttemptEnd.failed(FailureReason.LEASE_LOST, code,
                     "stopped because agent " + settings.agentId() + " shut down (client closed)");
+            // lease_lost, as if the instance had vanished: the default retry policy queues the run again.
+            case INSTANCE_INTERRUPTED -> AttemptEnd.failed(FailureReason.LEASE_LOST, code,
+                    "stopped because the instance of agent " + settings.agentId() + " received a spot interruption notice");
         };
     }
 

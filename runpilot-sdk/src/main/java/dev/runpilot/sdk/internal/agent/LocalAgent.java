@@ -40,6 +40,7 @@ public final class LocalAgent implements AgentHandle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean draining;
+    private volatile boolean evacuating;
     private volatile long lastBusyNanos = System.nanoTime();
     private Semaphore claimsLeft;
     private Duration idleTimeout;
@@ -111,6 +112,18 @@ public final class LocalAgent implements AgentHandle {
     }
 
     /**
+     * Drains the agent because its machine is about to go (a spot interruption notice): claims nothing
+     * more and stops the runs it holds gracefully (SIGTERM, grace period, SIGKILL); their logs are
+     * saved and their attempts end as {@code lease_lost}, so their retry policy queues them again.
+     */
+    public void evacuate(String why) {
+        evacuating = true;
+        log.warn("Agent {} evacuating {} run(s): {}", settings.agentId(), active.size(), why);
+        active.values().forEach(a -> a.requestStop(ActiveAttempt.StopReason.INSTANCE_INTERRUPTED));
+        drain();
+    }
+
+    /**
      * Waits until every thread of the agent has finished (after a drain, a close, or its limits).
      *
      * @return true if it finished within the timeout
@@ -166,6 +179,8 @@ public final class LocalAgent implements AgentHandle {
         active.put(claim.runId(), attempt);
         if (stopping) {
             attempt.requestStop(ActiveAttempt.StopReason.AGENT_STOPPING);
+        } else if (evacuating) {
+            attempt.requestStop(ActiveAttempt.StopReason.INSTANCE_INTERRUPTED);
         }
         try {
             runner.run(claim, attempt);

@@ -150,4 +150,9 @@ public final class StoreAgentPlane implements AgentPlane {
             }
         }
     }
+
+    /** Records key/value data on an attempt, such as the instance an agent runs on; later values for a key win. */
+    public void recordData(String runId, int attempt, Map<String, String> data) {
+        attempts.recordData(runId, attempt, data);
+    }
 }

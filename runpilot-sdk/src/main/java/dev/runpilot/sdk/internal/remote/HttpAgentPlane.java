@@ -45,6 +45,7 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
     private final Map<String, Long> logSequences = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private volatile String agentId;
+    private volatile Map<String, String> attemptData = Map.of();
 
     private HttpAgentPlane(ApiTransport transport) {
         this.transport = transport;
@@ -100,6 +101,10 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
                 .put("description", description);
         pid.ifPresent(p -> body.put("pid", p));
         pidStartedAt.ifPresent(p -> body.put("pidStartedAt", p));
+        if (!attemptData.isEmpty()) {
+            ObjectNode data = body.putObject("data");
+            attemptData.forEach(data::put);
+        }
         ApiResponse response = transport.send("PATCH", HttpControlPlane.runPath(runId), body);
         if (response.status() == 409) {
             return false;
@@ -239,6 +244,14 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
                 log.warn("Could not ask the server to shut down this instance after run {}: {}", runId, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Sends this data with every attempt the agent starts ({@code "data"} of {@code PATCH /v1/runs/{id}}
+     * with status RUNNING); the server records it on the attempt, as {@code Run.attemptData(int)} shows.
+     */
+    public void attemptData(Map<String, String> data) {
+        this.attemptData = Map.copyOf(data);
     }
 
     /**

@@ -134,6 +134,10 @@ final class AgentRoutes {
         if (status.equals("RUNNING")) {
             boolean running = engine.plane().markRunning(runId, attempt, agentId, body.path("description").asText("started"),
                     optionalLong(body.path("pid")), optionalLong(body.path("pidStartedAt")));
+            if (running && body.path("data").isObject()) {
+                // Only the agent that holds the attempt gets this far: markRunning checked its claim.
+                engine.plane().recordData(runId, attempt, ApiJson.stringMap(body.path("data")));
+            }
             engine.signal().changed();
             boolean cancel = !running && engine.plane().isCancelRequested(runId);
             ex.send(200, ApiJson.object().put("running", running).put("cancelRequested", cancel));
