@@ -120,7 +120,10 @@ class SourceBundleTest {
         }
         Path stored;
         try (var files = Files.walk(home.resolve("storage/bundles"))) {
-            stored = files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".tar.gz"))
+            // The bundle itself, not its ".rp-meta-" sidecar (whose name ends the same way).
+            stored = files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().endsWith(".tar.gz"))
+                    .filter(f -> !f.getFileName().toString().startsWith(".rp-"))
                     .findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(stored);
