@@ -7,6 +7,8 @@ import dev.runpilot.sdk.spi.ComputeContext;
 import dev.runpilot.sdk.spi.ComputeProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 
 /**
  * A child JVM that plays the agent of one instance: opens the test's home and starts an agent bound
@@ -35,12 +37,11 @@ public final class PlayedAgentMain {
             }
         };
         try (RunPilotClient client = RunPilot.client().home(home).compute(instance).leaseDuration(Duration.ofSeconds(2)).build()) {
-            while (client.run(runId).status() != RunStatus.RUNNING) {
-                Thread.sleep(50);
-            }
+            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> client.run(runId).status() == RunStatus.RUNNING);
             System.out.println("READY");
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            new CountDownLatch(1).await(); // until the test kills this JVM
         }
     }
 }
