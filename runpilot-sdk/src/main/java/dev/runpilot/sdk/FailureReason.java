@@ -31,7 +31,14 @@ public enum FailureReason {
     /** A run this one depends on failed or was cancelled. Never retried. */
     DEPENDENCY_FAILED,
     /** The container's health check reported it unhealthy. */
-    UNHEALTHY;
+    UNHEALTHY,
+    /**
+     * The run was submitted to a RunPilot server with a source bundle that was never uploaded within
+     * the server's source timeout; it never started. Never retried.
+     *
+     * @since 0.2.0
+     */
+    SOURCE_MISSING;
 
     /**
      * Returns the stable lower-case name used on the wire and in job files, such as {@code lease_lost}.

@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Defaults: one attempt (no retry); backoff 1 s, multiplier 2, cap 5 min, jitter 0.2; retried
  * reasons {@code exit_code}, {@code lease_lost}, {@code runtime_error}, {@code oom_killed}. Cancelled
- * runs, rejected signatures and failed dependencies are never retried.
+ * runs, rejected signatures, failed dependencies and missing source bundles are never retried.
  *
  * <pre>{@code
  * RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofSeconds(5)).retryOnExitCodes(75).build();
@@ -28,7 +28,8 @@ import java.util.random.RandomGenerator;
  */
 public final class RetryPolicy {
     private static final Set<FailureReason> NEVER_RETRIED =
-            EnumSet.of(FailureReason.CANCELLED, FailureReason.SIGNATURE_REJECTED, FailureReason.DEPENDENCY_FAILED);
+            EnumSet.of(FailureReason.CANCELLED, FailureReason.SIGNATURE_REJECTED, FailureReason.DEPENDENCY_FAILED,
+                    FailureReason.SOURCE_MISSING);
     private static final RetryPolicy NONE = builder().build();
 
     private final int maxAttempts;
@@ -268,7 +269,7 @@ public final class RetryPolicy {
         /**
          * Sets which failure reasons are retried, replacing the default set.
          *
-         * @param reasons the reasons; cancelled, signature_rejected and dependency_failed are never retried
+         * @param reasons the reasons; cancelled, signature_rejected, dependency_failed and source_missing are never retried
          * @return this builder
          */
         public Builder retryOn(FailureReason... reasons) {

@@ -81,7 +81,7 @@ class RetryPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FailureReason.class, names = {"CANCELLED", "SIGNATURE_REJECTED", "DEPENDENCY_FAILED"})
+    @EnumSource(value = FailureReason.class, names = {"CANCELLED", "SIGNATURE_REJECTED", "DEPENDENCY_FAILED", "SOURCE_MISSING"})
     void neverRetriesCancelledRejectedOrDependencyFailedEvenWhenListed(FailureReason reason) {
         RetryPolicy policy = RetryPolicy.builder().maxAttempts(10).retryOn(FailureReason.values()).build();
 
@@ -89,7 +89,7 @@ class RetryPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FailureReason.class, names = {"CANCELLED", "SIGNATURE_REJECTED", "DEPENDENCY_FAILED"},
+    @EnumSource(value = FailureReason.class, names = {"CANCELLED", "SIGNATURE_REJECTED", "DEPENDENCY_FAILED", "SOURCE_MISSING"},
             mode = EnumSource.Mode.EXCLUDE)
     void retriesEveryOtherReasonWhenAllAreListed(FailureReason reason) {
         RetryPolicy policy = RetryPolicy.builder().maxAttempts(10).retryOn(FailureReason.values()).build();

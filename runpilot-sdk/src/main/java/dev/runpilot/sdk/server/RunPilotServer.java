@@ -9,6 +9,7 @@ import dev.runpilot.sdk.internal.server.AgentRegistry;
 import dev.runpilot.sdk.internal.server.ApiServer;
 import dev.runpilot.sdk.internal.server.ServerEngine;
 import dev.runpilot.sdk.internal.server.ServerRuns;
+import dev.runpilot.sdk.internal.server.SourceIntake;
 import dev.runpilot.sdk.internal.server.TokenStore;
 import dev.runpilot.sdk.internal.store.ClaimFilter;
 import java.io.IOException;
@@ -69,15 +70,18 @@ public final class RunPilotServer implements AutoCloseable {
         });
         StoreAgentPlane plane = new StoreAgentPlane(engine.attempts(), engine.outputs(), engine.storage(), engine.home().resolve("tmp"),
                 ClaimFilter.ANY);
+        SourceIntake sources = new SourceIntake(engine.runs(), engine.storage(), engine.signal(), engine.home().resolve("tmp"),
+                options.maxSourceBundleBytes, options.sourceTimeout, clock);
         this.serverEngine = new ServerEngine(engine.runs(), engine.outputs(), new ServerRuns(engine.database(), engine.runs(), clock),
                 tokenStore, new AgentRegistry(engine.database(), clock), plane, engine.storage(), engine.compute(), engine.signal(),
-                options.lease, background, engine.location());
+                options.lease, background, engine.location(), sources);
+        engine.addSchedulerTask(sources::sweep);
     }
 
     /**
      * Returns a builder. Defaults: home {@code $RUNPILOT_HOME} else {@code ~/.runpilot}; bind address
      * {@code 127.0.0.1}; port 8420; plain HTTP; a 30 s lease for agents; request bodies up to 1 MiB;
-     * 32 request threads.
+     * 32 request threads; source bundles up to 1 GiB, awaited for 1 hour.
      *
      * @return a new builder
      */
@@ -186,7 +190,7 @@ public final class RunPilotServer implements AutoCloseable {
     /**
      * Runs a server from the command line until SIGTERM or SIGINT:
      * {@code java -cp ... dev.runpilot.sdk.server.RunPilotServer [--home DIR] [--database JDBC_URL] [--bind ADDR] [--port N]
-     * [--lease SECONDS] [--port-file FILE]}. With {@code --port-file} the chosen port is written to
+     * [--lease SECONDS] [--port-file FILE] [--source-timeout SECONDS]}. With {@code --port-file} the chosen port is written to
      * the file once the server listens.
      *
      * @param args the options
@@ -204,8 +208,10 @@ public final class RunPilotServer implements AutoCloseable {
                 case "--port" -> builder.port(Integer.parseInt(value));
                 case "--lease" -> builder.leaseDuration(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
                 case "--port-file" -> portFile = Path.of(value);
+                case "--source-timeout" -> builder.sourceTimeout(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; use --home DIR, --database JDBC_URL, --bind ADDR, --port N, --lease SECONDS, --port-file FILE");
+                        + "; use --home DIR, --database JDBC_URL, --bind ADDR, --port N, --lease SECONDS, --port-file FILE,"
+                        + " --source-timeout SECONDS");
             }
             i++;
         }
@@ -232,6 +238,8 @@ public final class RunPilotServer implements AutoCloseable {
         private int threads = 32;
         private URI storage;
         private String database;
+        private long maxSourceBundleBytes = 1L << 30;
+        private Duration sourceTimeout = Duration.ofHours(1);
 
         private Builder() {
         }
@@ -351,6 +359,42 @@ public final class RunPilotServer implements AutoCloseable {
                 throw new IllegalArgumentException("threads must be at least 2, was " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the largest source bundle a client may upload ({@code PUT /v1/runs/{id}/artifacts/code});
+         * a submission declaring a larger one, or an upload running past it, gets 413 naming the limit.
+         * Default 1 GiB.
+         *
+         * @param bytes at least 1 KiB
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder maxSourceBundleBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxSourceBundleBytes must be at least 1024, was " + bytes);
+            }
+            this.maxSourceBundleBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how long a run submitted with a source bundle the server's storage does not hold waits
+         * (PENDING) for the client to upload it. A run whose bundle has not arrived by then fails with
+         * reason {@code source_missing}; the server's scheduler checks about every tenth of this
+         * (between 100 ms and 10 s). Default 1 hour.
+         *
+         * @param timeout at least 100 ms
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder sourceTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("sourceTimeout must be at least 100 ms, was " + timeout);
+            }
+            this.sourceTimeout = timeout;
             return this;
         }
 

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 /** Binds the job fields that are blocks of their own: resources, gpu, retry, health_check and volumes. */
 final class BlockBinder {
     private static final Set<FailureReason> NEVER_RETRIED =
-            Set.of(FailureReason.CANCELLED, FailureReason.SIGNATURE_REJECTED, FailureReason.DEPENDENCY_FAILED);
+            Set.of(FailureReason.CANCELLED, FailureReason.SIGNATURE_REJECTED, FailureReason.DEPENDENCY_FAILED,
+                    FailureReason.SOURCE_MISSING);
     private static final String GPU = "true, false, a GPU count, a GPU type such as a100, or {count, type}";
 
     private final ValueReader values;

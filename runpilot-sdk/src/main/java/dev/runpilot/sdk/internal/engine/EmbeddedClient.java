@@ -92,8 +92,7 @@ public final class EmbeddedClient implements RunPilotClient {
         this.runtime = runtime;
         this.ownsRuntime = ownsRuntime;
         this.compute = compute;
-        this.sources = new SourceUploader(storage, home.resolve("tmp"), Optional.ofNullable(options.signingKey),
-                Optional.ofNullable(options.encryptionKey), options.progress);
+        this.sources = new SourceUploader(storage, options.sourceBundler(home.resolve("tmp")));
     }
 
     static EmbeddedClient open(EmbeddedClientBuilder options) {
@@ -267,6 +266,14 @@ public final class EmbeddedClient implements RunPilotClient {
 
     public Path home() {
         return home;
+    }
+
+    /**
+     * Adds work the scheduler does on every pass (about every 200 ms), on its thread, after it took
+     * back lapsed leases and dispatched events: the HTTP server's source timeout, for one.
+     */
+    public void addSchedulerTask(Runnable task) {
+        scheduler.addTask(Objects.requireNonNull(task, "task"));
     }
 
     /** Tells this client's local agents at once that a run was cancelled (other processes learn it by heartbeat). */

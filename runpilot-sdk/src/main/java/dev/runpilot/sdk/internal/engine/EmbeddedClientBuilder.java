@@ -217,6 +217,12 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
         return extractor.build();
     }
 
+    /** The bundler of this client's job sources: its signing and encryption keys and progress listener. */
+    dev.runpilot.sdk.internal.archive.JobSourceBundler sourceBundler(Path tempDir) {
+        return new dev.runpilot.sdk.internal.archive.JobSourceBundler(tempDir, java.util.Optional.ofNullable(signingKey),
+                java.util.Optional.ofNullable(encryptionKey), progress);
+    }
+
     @Override
     public RunPilotClient.Builder classLoader(ClassLoader classLoader) {
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -229,7 +235,8 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             dev.runpilot.sdk.config.Profiles profiles = home != null
                     ? dev.runpilot.sdk.config.Profiles.at(home.resolve("config")) : dev.runpilot.sdk.config.Profiles.atDefaultLocation();
             return dev.runpilot.sdk.internal.remote.RemoteClients.open(java.util.Optional.ofNullable(endpoint),
-                    java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout);
+                    java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout,
+                    sourceBundler(home != null ? home.toAbsolutePath().resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"))));
         }
         return EmbeddedClient.open(this);
     }

@@ -25,6 +25,7 @@ final class Scheduler implements AutoCloseable {
     private final OrphanReaper reaper;
     private final ChangeSignal signal;
     private final Thread thread;
+    private final List<Runnable> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long lastEvent;
     private volatile boolean stopping;
 
@@ -50,6 +51,11 @@ final class Scheduler implements AutoCloseable {
         return expired.size();
     }
 
+    /** Adds work done on every pass, after lease recovery and event dispatch; its failures are logged. */
+    void addTask(Runnable task) {
+        tasks.add(task);
+    }
+
     void start() {
         thread.start();
     }
@@ -60,11 +66,24 @@ final class Scheduler implements AutoCloseable {
                 Thread.sleep(TICK_MILLIS);
                 recover();
                 dispatchEvents();
+                runTasks();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!stopping) {
                     log.warn("Scheduler pass failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable task : tasks) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    log.warn("Scheduler task {} failed: {}", task, e.toString());
                 }
             }
         }

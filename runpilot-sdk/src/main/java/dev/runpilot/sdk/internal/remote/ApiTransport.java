@@ -121,6 +121,15 @@ final class ApiTransport implements AutoCloseable {
         return call(method, path, publisher, contentType, Map.of());
     }
 
+    /**
+     * Sends a stream of known length as the raw body of one logical call (retried as configured;
+     * each try opens a new stream, so the body is never held whole in memory).
+     */
+    ApiResponse sendStream(String method, String path, java.util.function.Supplier<InputStream> body, long length, String contentType) {
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length);
+        return call(method, path, publisher, contentType, Map.of());
+    }
+
     private ApiResponse call(String method, String path, HttpRequest.BodyPublisher body, String contentType,
                              Map<String, String> headers) {
         CheckedSupplier<ApiResponse> once = () -> attempt(method, path, body, contentType, headers);

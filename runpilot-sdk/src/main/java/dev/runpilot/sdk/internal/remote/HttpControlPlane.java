@@ -10,9 +10,8 @@ import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.archive.JobSourceBundler;
 import dev.runpilot.sdk.internal.store.JobCodec;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,15 +21,21 @@ import java.util.UUID;
 /**
  * The {@link RunPilotClient} of a remote control plane: every call is a request to a RunPilot
  * server's v1 API. Submissions carry an idempotency key, so a retried POST never makes a second run.
+ * A job's source tree is bundled here, as the embedded client bundles it, and uploaded to the server
+ * after the submission unless the server's storage already holds that bundle.
  */
 public final class HttpControlPlane implements RunPilotClient {
     private static final int MALFORMED_RESPONSE_ATTEMPTS = 3;
 
     private final ApiTransport transport;
+    private final JobSourceBundler bundler;
+    private final SourceUpload uploads;
     private volatile boolean closed;
 
-    HttpControlPlane(ApiTransport transport) {
+    HttpControlPlane(ApiTransport transport, JobSourceBundler bundler) {
         this.transport = transport;
+        this.bundler = bundler;
+        this.uploads = new SourceUpload(transport, bundler);
     }
 
     ApiTransport transport() {
@@ -41,35 +46,42 @@ public final class HttpControlPlane implements RunPilotClient {
     public Run submit(Job job) {
         Objects.requireNonNull(job, "job");
         ensureOpen();
-        List<String> problems = new ArrayList<>();
-        if (job.source().isPresent()) {
-            problems.add("source: uploading source bundles to a RunPilot server is not supported by this SDK version yet;"
-                    + " put the code in the image, or submit with an embedded client");
+        if (job.source().isEmpty()) {
+            return submit(job, Optional.empty());
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + String.join("; ", problems) + ".");
+        try (JobSourceBundler.Packed packed = bundler.bundle(job)) {
+            return submit(job, Optional.of(packed));
         }
+    }
+
+    private Run submit(Job job, Optional<JobSourceBundler.Packed> source) {
         ObjectNode body = ApiJson.object();
         body.set("job", ApiJson.parse(JobCodec.toJson(job), "the job"));
         ObjectNode secrets = body.putObject("secrets");
         new TreeMap<>(job.secrets()).forEach(secrets::put);
+        source.ifPresent(packed -> body.set("source", SourceUpload.descriptor(packed.source())));
         // One key per submit call, the same on every retry of it: the server returns the first run for a repeat.
         String key = UUID.randomUUID().toString();
         IllegalArgumentException malformed = null;
         for (int attempt = 1; attempt <= MALFORMED_RESPONSE_ATTEMPTS; attempt++) {
             ApiResponse response = transport.send("POST", "/v1/runs", body, Map.of("Idempotency-Key", key));
-            if (response.status() == 400) {
+            if (response.status() == 400 || response.status() == 413) {
                 throw new InvalidJobException("Cannot submit job '" + job.name() + "': " + response.errorMessage());
             }
             if (!response.isSuccess()) {
                 throw transport.error("POST", "/v1/runs", response);
             }
+            String runId;
             try {
-                return new HttpRun(this, ApiJson.text(response.json(), "id"));
+                runId = ApiJson.text(response.json(), "id");
             } catch (IllegalArgumentException e) {
                 // A garbled answer says nothing of whether the run exists; the same key makes asking again safe.
                 malformed = e;
+                continue;
             }
+            // Also after a repeated key: the first call may have ended before its upload.
+            source.ifPresent(packed -> uploads.upload(runId, packed));
+            return new HttpRun(this, runId);
         }
         throw new dev.runpilot.sdk.ControlPlaneException("The RunPilot server " + transport.base() + " answered the submission of job '"
                 + job.name() + "' with a malformed body " + MALFORMED_RESPONSE_ATTEMPTS + " times: " + malformed.getMessage(), malformed);

@@ -3,8 +3,11 @@ package dev.runpilot.sdk.internal.remote;
 import dev.runpilot.sdk.RetryPolicy;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunPilotException;
+import dev.runpilot.sdk.archive.ProgressListener;
 import dev.runpilot.sdk.config.Profiles;
+import dev.runpilot.sdk.internal.archive.JobSourceBundler;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +28,16 @@ public final class RemoteClients {
      */
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
                                       RetryPolicy retry, Duration timeout) {
+        return open(endpoint, token, profile, profiles, retry, timeout, new JobSourceBundler(
+                Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(), Optional.empty(), ProgressListener.none()));
+    }
+
+    /**
+     * Like {@link #open(Optional, Optional, Optional, Profiles, RetryPolicy, Duration)}, bundling job
+     * sources (keys, progress, temporary directory) with this bundler before they are uploaded.
+     */
+    public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
+                                      RetryPolicy retry, Duration timeout, JobSourceBundler sources) {
         Credentials credentials;
         URI base;
         if (profile.isPresent() || (token.isEmpty() && endpoint.isEmpty())) {
@@ -46,7 +59,7 @@ public final class RemoteClients {
             throw new IllegalArgumentException("Endpoint " + base + " must be an http:// or https:// URI with a host");
         }
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout));
+        return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout), sources);
     }
 
     /** Asks the server what a token is ({@code POST /v1/auth/login}); throws {@link dev.runpilot.sdk.ApiException} if refused. */

@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final RunRoutes runRoutes;
     private final AgentRoutes agentRoutes;
     private final StreamRoutes streamRoutes;
+    private final SourceRoutes sourceRoutes;
     private volatile boolean closing;
 
     public ApiServer(ServerEngine engine, InetSocketAddress address, Optional<SSLContext> tls, long maxBody, int threads)
@@ -65,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
         this.runRoutes = new RunRoutes(engine);
         this.agentRoutes = new AgentRoutes(engine);
         this.streamRoutes = new StreamRoutes(engine, () -> closing);
+        this.sourceRoutes = new SourceRoutes(engine, runRoutes);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
     }
@@ -212,15 +214,19 @@ public final class ApiServer implements AutoCloseable {
             }
             case "artifacts/code/upload-url" -> {
                 method(ex, "POST");
-                runRoutes.codeUploadUrl(ex, runId);
+                sourceRoutes.uploadUrl(ex, runId);
             }
             case "artifacts/code/download-url" -> {
                 method(ex, "GET");
                 agentRoutes.codeDownloadUrl(ex, runId);
             }
             case "artifacts/code" -> {
-                method(ex, "GET");
-                agentRoutes.code(ex, runId);
+                method(ex, "GET", "PUT");
+                if (ex.method.equals("PUT")) {
+                    sourceRoutes.upload(ex, runId);
+                } else {
+                    agentRoutes.code(ex, runId);
+                }
             }
             case "artifacts" -> {
                 method(ex, "GET");

@@ -10,6 +10,7 @@ import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
 import dev.runpilot.sdk.internal.store.JobCodec;
+import dev.runpilot.sdk.internal.store.SourceRef;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Locale;
@@ -61,6 +62,8 @@ final class RunRoutes {
             throw ApiError.badRequest("the Idempotency-Key header is longer than " + MAX_KEY_LENGTH + " characters");
         }
         JsonNode body = ex.json();
+        Optional<SourceRef> source = body.has("source") ? Optional.of(engine.sources().descriptor(body.path("source")))
+                : Optional.empty();
         Job job;
         try {
             JsonNode jobNode = body.path("job");
@@ -71,9 +74,16 @@ final class RunRoutes {
         } catch (RuntimeException e) {
             throw ApiError.badRequest("the job is not valid: " + e.getMessage());
         }
+        if (job.source().isPresent() && source.isEmpty()) {
+            throw ApiError.badRequest("the job names a source directory (" + job.source().get() + ") on the client but the body has"
+                    + " no \"source\" descriptor; bundle the directory and send {\"sha256\", \"size\", \"entries\"} as \"source\","
+                    + " then upload it (see docs/api.md)");
+        }
         ServerRuns.Submitted submitted;
         try {
-            submitted = engine.serverRuns().submit(user.project().orElseThrow(), key, job);
+            // A bundle storage holds already (the same tree sent before) needs no upload: content addressing.
+            boolean awaiting = source.isPresent() && !engine.sources().isStored(source.get());
+            submitted = engine.serverRuns().submit(user.project().orElseThrow(), key, job, source, awaiting);
         } catch (InvalidJobException e) {
             throw ApiError.badRequest(e.getMessage());
         }
@@ -176,12 +186,6 @@ final class RunRoutes {
             engine.outputs().logs(runId, ex.longParam("after", 0), Math.min(limit, 10_000)).forEach(l -> lines.add(ApiJson.logLine(l)));
         }
         ex.send(200, body);
-    }
-
-    void codeUploadUrl(ApiExchange ex, String runId) throws IOException {
-        visible(ex, runId);
-        throw new ApiError(409, "not_supported", "run " + runId + " was submitted without a source bundle; this server takes"
-                + " source bundles only with the submission (not supported over HTTP in this version)");
     }
 
     /** Checks that the caller is a user token of the run's project; another project's run reads as not found. */

@@ -15,8 +15,10 @@ import java.util.concurrent.ExecutorService;
  * @param plane the agent calls made on behalf of remote agents
  * @param lease how long a claim made over HTTP lasts without a heartbeat
  * @param background runs work off the request threads (log archives)
+ * @param sources takes in source bundles uploaded with submissions
  */
 public record ServerEngine(RunStore runs, OutputStore outputs, ServerRuns serverRuns, TokenStore tokens, AgentRegistry agents,
                            StoreAgentPlane plane, StorageBackend storage, ComputeProvider compute, ChangeSignal signal,
-                           Duration lease, ExecutorService background, String location) {
+                           Duration lease, ExecutorService background, String location,
+                           SourceIntake sources) {
 }

@@ -35,6 +35,15 @@ public final class ServerRuns {
      * before in the project returns its run, whatever the job.
      */
     public Submitted submit(String project, Optional<String> idempotencyKey, Job job) {
+        return submit(project, idempotencyKey, job, Optional.empty(), false);
+    }
+
+    /**
+     * Like {@link #submit(String, Optional, Job)} for a job with a source bundle; with
+     * {@code awaitingSource} the run stays PENDING until the bundle is uploaded.
+     */
+    public Submitted submit(String project, Optional<String> idempotencyKey, Job job,
+                            Optional<dev.runpilot.sdk.internal.store.SourceRef> source, boolean awaitingSource) {
         try {
             return db.write(c -> {
                 if (idempotencyKey.isPresent()) {
@@ -43,7 +52,7 @@ public final class ServerRuns {
                         return new Submitted(earlier.get(), false);
                     }
                 }
-                String id = runs.submit(job);
+                String id = runs.submit(job, source, awaitingSource);
                 try (PreparedStatement p = c.prepareStatement(
                         "INSERT INTO run_owners (run_id, project, resource_class) VALUES (?, ?, ?)")) {
                     p.setString(1, id);

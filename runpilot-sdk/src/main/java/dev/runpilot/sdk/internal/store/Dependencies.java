@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Moves runs out of {@link RunStatus#PENDING}: to QUEUED once every run they depend on has
- * succeeded, or to FAILED with reason {@code dependency_failed} as soon as one ended otherwise.
+ * succeeded and the source bundle they wait for (if any, column {@code source_awaiting}) has been
+ * uploaded, or to FAILED with reason {@code dependency_failed} as soon as a dependency ended otherwise.
  */
 final class Dependencies {
     private Dependencies() {
@@ -41,9 +42,18 @@ final class Dependencies {
 
     /** Re-evaluates one pending run, which the caller has locked or created. Returns its status afterwards. */
     static RunStatus evaluate(Connection c, Dialect dialect, String runId, long now) throws SQLException {
+        return evaluate(c, dialect, runId, now, false);
+    }
+
+    /**
+     * Re-evaluates one pending run, which the caller has locked or created; {@code sourceArrived}
+     * says the caller has just cleared its {@code source_awaiting}. Returns its status afterwards.
+     */
+    static RunStatus evaluate(Connection c, Dialect dialect, String runId, long now, boolean sourceArrived) throws SQLException {
         String blocking = null;
         RunStatus blockingStatus = null;
         boolean allSucceeded = true;
+        int dependencies = 0;
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT d.depends_on, r.status FROM run_dependencies d JOIN runs r ON r.id = d.depends_on"
                         + " WHERE d.run_id = ? ORDER BY r.seq")) {
@@ -56,6 +66,7 @@ final class Dependencies {
                         blockingStatus = status;
                     }
                     allSucceeded &= status == RunStatus.SUCCEEDED;
+                    dependencies++;
                 }
             }
         }
@@ -65,10 +76,21 @@ final class Dependencies {
                     RunChanges.with("reason", FailureReason.DEPENDENCY_FAILED.wireName()));
             return RunStatus.FAILED;
         }
-        if (allSucceeded) {
-            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.QUEUED, 0, "every dependency succeeded", now);
+        if (allSucceeded && !awaitsSource(c, runId)) {
+            RunLifecycle.move(c, dialect, runId, RunStatus.PENDING, RunStatus.QUEUED, 0, dependencies > 0
+                    ? "every dependency succeeded" + (sourceArrived ? " and the source bundle arrived" : "")
+                    : "source bundle arrived", now);
             return RunStatus.QUEUED;
         }
         return RunStatus.PENDING;
+    }
+
+    private static boolean awaitsSource(Connection c, String runId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT source_awaiting FROM runs WHERE id = ?")) {
+            p.setString(1, runId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getString(1) != null;
+            }
+        }
     }
 }

@@ -61,6 +61,17 @@ public final class RunStore {
 
     /** Like {@link #submit(Job)}, for a job whose source bundle is already in storage. */
     public String submit(Job job, Optional<SourceRef> source) {
+        return submit(job, source, false);
+    }
+
+    /**
+     * Like {@link #submit(Job, Optional)}; with {@code awaitingSource} the bundle is not in storage
+     * yet, and the run stays PENDING until {@link #sourceArrived} (or {@link #failMissingSource}).
+     */
+    public String submit(Job job, Optional<SourceRef> source, boolean awaitingSource) {
+        if (awaitingSource && source.isEmpty()) {
+            throw new IllegalArgumentException("a run can only await a source bundle it has");
+        }
         String id = newRunId(clock.millis());
         db.write(c -> {
             long now = clock.millis();
@@ -76,10 +87,10 @@ public final class RunStore {
                 throw new InvalidJobException("Invalid job '" + job.name() + "': dependsOn names unknown run(s) " + unknown
                         + " in " + db.location() + ". Submit those first, on a client with the same home or endpoint.");
             }
-            RunStatus initial = deps.isEmpty() ? RunStatus.QUEUED : RunStatus.PENDING;
+            RunStatus initial = deps.isEmpty() && !awaitingSource ? RunStatus.QUEUED : RunStatus.PENDING;
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO runs (id, name, status, priority, job_json, created_at, updated_at, message, source_json)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO runs (id, name, status, priority, job_json, created_at, updated_at, message, source_json,"
+                            + " source_awaiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, id);
                 p.setString(2, job.name());
                 p.setString(3, initial.name());
@@ -89,6 +100,7 @@ public final class RunStore {
                 p.setLong(7, now);
                 p.setString(8, "submitted");
                 p.setString(9, source.map(SourceRef::toJson).orElse(null));
+                p.setString(10, awaitingSource ? source.get().sha256() : null);
                 p.executeUpdate();
             }
             for (Map.Entry<String, String> label : job.labels().entrySet()) {
@@ -100,14 +112,113 @@ public final class RunStore {
             if (!job.secrets().isEmpty()) {
                 insert(c, "INSERT INTO run_secrets (run_id, secrets_json) VALUES (?, ?)", id, JobCodec.secretsToJson(job.secrets()));
             }
+            List<String> waits = new ArrayList<>();
+            if (!deps.isEmpty()) {
+                waits.add("on " + deps);
+            }
+            if (awaitingSource) {
+                waits.add("for source bundle " + source.get().sha256() + " to be uploaded");
+            }
             RunLifecycle.recordEvent(c, id, null, initial, 0,
-                    deps.isEmpty() ? "submitted" : "submitted; waiting on " + deps, now);
+                    waits.isEmpty() ? "submitted" : "submitted; waiting " + String.join(" and ", waits), now);
             if (initial == RunStatus.PENDING) {
                 Dependencies.evaluate(c, db.dialect(), id, now);
             }
             return null;
         });
         return id;
+    }
+
+    /**
+     * Releases every run waiting for the source bundle with this SHA-256, now in storage: each is
+     * queued unless it still waits on dependencies. A run no longer PENDING (cancelled meanwhile)
+     * only stops waiting. Repeating the call changes nothing.
+     *
+     * @return the ids of the runs that were waiting
+     */
+    public List<String> sourceArrived(String sha256) {
+        return db.write(c -> {
+            List<String> waiting = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM runs WHERE source_awaiting = ? ORDER BY seq"
+                    + db.dialect().forUpdate())) {
+                p.setString(1, sha256);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        waiting.add(rs.getString(1));
+                    }
+                }
+            }
+            long now = clock.millis();
+            for (String id : waiting) {
+                try (PreparedStatement p = c.prepareStatement("UPDATE runs SET source_awaiting = NULL WHERE id = ?")) {
+                    p.setString(1, id);
+                    p.executeUpdate();
+                }
+                if (status(c, id).orElseThrow() == RunStatus.PENDING) {
+                    Dependencies.evaluate(c, db.dialect(), id, now, true);
+                }
+            }
+            return waiting;
+        });
+    }
+
+    /** Returns the SHA-256 of the source bundle a run waits for, if it waits for one. */
+    public Optional<String> awaitedSource(String id) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT source_awaiting FROM runs WHERE id = ?")) {
+                p.setString(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** A run that has waited for its source bundle since before a cutoff. */
+    public record AwaitedSource(String runId, String sha256, Instant submittedAt) {
+    }
+
+    /** Returns the PENDING runs still waiting for their source bundle that were submitted before {@code cutoff}, oldest first. */
+    public List<AwaitedSource> sourcesAwaitedSince(Instant cutoff) {
+        return db.read(c -> {
+            List<AwaitedSource> result = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id, source_awaiting, created_at FROM runs"
+                    + " WHERE source_awaiting IS NOT NULL AND status = 'PENDING' AND created_at < ? ORDER BY created_at, seq")) {
+                p.setLong(1, cutoff.toEpochMilli());
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new AwaitedSource(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Fails a run that still waits for its source bundle, with reason {@code source_missing}.
+     *
+     * @return whether the run was failed (false: it was released, cancelled or failed meanwhile)
+     */
+    public boolean failMissingSource(String id, String message) {
+        return db.write(c -> {
+            Optional<RunStatus> status = lockedStatus(c, db.dialect(), id);
+            if (status.isEmpty() || status.get() != RunStatus.PENDING || !awaitsSource(c, id)) {
+                return false;
+            }
+            RunLifecycle.move(c, db.dialect(), id, RunStatus.PENDING, RunStatus.FAILED, 0, message, clock.millis(),
+                    RunChanges.with("reason", FailureReason.SOURCE_MISSING.wireName()).setNull("source_awaiting"));
+            return true;
+        });
+    }
+
+    private static boolean awaitsSource(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT source_awaiting FROM runs WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getString(1) != null;
+            }
+        }
     }
 
     public boolean exists(String id) {

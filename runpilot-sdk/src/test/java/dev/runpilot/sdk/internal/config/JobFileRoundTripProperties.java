@@ -164,7 +164,7 @@ class JobFileRoundTripProperties {
     private static Arbitrary<RetryPolicy> retries() {
         List<FailureReason> retriable = Arrays.stream(FailureReason.values())
                 .filter(r -> r != FailureReason.CANCELLED && r != FailureReason.SIGNATURE_REJECTED
-                        && r != FailureReason.DEPENDENCY_FAILED)
+                        && r != FailureReason.DEPENDENCY_FAILED && r != FailureReason.SOURCE_MISSING)
                 .toList();
         return Combinators.combine(Arbitraries.integers().between(1, 20), durations(0), durations(0),
                 Arbitraries.doubles().between(1, 10).ofScale(2), Arbitraries.doubles().between(0, 1).ofScale(2),
