@@ -307,6 +307,67 @@ abstract class StoreContractTest {
         assertThat(status(late)).as("submitted after its dependency failed").isEqualTo(FAILED);
     }
 
+    private static SourceRef bundle(char digit) {
+        String sha = String.valueOf(digit).repeat(64);
+        return new SourceRef("bundles/" + sha + ".tar.gz", sha, 100, 2, Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void aRunAwaitingItsSourceBundleIsNeverClaimedUntilTheBundleArrives() {
+        SourceRef source = bundle('a');
+        String waiting = runs.submit(job("waiting"), Optional.of(source), true);
+        String other = runs.submit(job("other-bundle"), Optional.of(bundle('b')), true);
+
+        assertThat(status(waiting)).isEqualTo(PENDING);
+        assertThat(runs.awaitedSource(waiting)).contains(source.sha256());
+        assertThat(attempts.claim("a", "h", LEASE)).isEmpty();
+
+        assertThat(runs.sourceArrived(source.sha256())).containsExactly(waiting);
+
+        assertThat(status(waiting)).isEqualTo(QUEUED);
+        assertThat(status(other)).isEqualTo(PENDING);
+        assertThat(runs.awaitedSource(waiting)).isEmpty();
+        assertThat(claim("a").runId()).isEqualTo(waiting);
+        assertThat(runs.sourceArrived(source.sha256())).as("a second arrival changes nothing").isEmpty();
+        assertThat(runs.events(waiting)).extracting(RunEvent::message)
+                .anyMatch(m -> m.contains("waiting for source bundle " + source.sha256()))
+                .contains("source bundle arrived");
+    }
+
+    @Test
+    void aRunAwaitingItsSourceAndADependencyQueuesOnlyWhenBothAreThere() {
+        String dep = submit("dep");
+        SourceRef source = bundle('c');
+        String child = runs.submit(Job.builder().name("child").command("true").dependsOn(dep).build(), Optional.of(source), true);
+
+        finishNext(dep, AttemptEnd.exited(0));
+        assertThat(status(child)).as("the dependency succeeded, the bundle is not there").isEqualTo(PENDING);
+
+        runs.sourceArrived(source.sha256());
+        assertThat(status(child)).isEqualTo(QUEUED);
+    }
+
+    @Test
+    void aRunWhoseSourceNeverArrivesFailsWithSourceMissing() {
+        String abandoned = runs.submit(job("abandoned"), Optional.of(bundle('d')), true);
+        Instant submitted = clock.instant();
+        clock.advance(Duration.ofMinutes(5));
+        String recent = runs.submit(job("recent"), Optional.of(bundle('e')), true);
+
+        assertThat(runs.sourcesAwaitedSince(submitted.plusSeconds(60))).extracting(RunStore.AwaitedSource::runId)
+                .containsExactly(abandoned);
+        assertThat(runs.failMissingSource(abandoned, "its source bundle never came")).isTrue();
+
+        assertThat(status(abandoned)).isEqualTo(FAILED);
+        assertThat(runs.info(abandoned).orElseThrow().reason()).contains(FailureReason.SOURCE_MISSING);
+        assertThat(runs.info(abandoned).orElseThrow().message()).isEqualTo("its source bundle never came");
+        assertThat(runs.failMissingSource(abandoned, "again")).as("only once").isFalse();
+        assertThat(runs.sourcesAwaitedSince(clock.instant().plusSeconds(1))).extracting(RunStore.AwaitedSource::runId)
+                .containsExactly(recent);
+        runs.sourceArrived(bundle('d').sha256());
+        assertThat(status(abandoned)).as("a late bundle does not revive it").isEqualTo(FAILED);
+    }
+
     @Test
     void submittingWithAnUnknownDependencyIsRefused() {
         assertThatThrownBy(() -> runs.submit(Job.builder().name("orphan").command("true").dependsOn("r-nope").build()))
