@@ -73,7 +73,9 @@ class SourceUploadTest {
 
     @AfterEach
     void stopServer() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private Job treeJob(String name) {

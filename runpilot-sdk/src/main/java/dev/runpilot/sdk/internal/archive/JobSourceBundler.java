@@ -35,6 +35,8 @@ public final class JobSourceBundler {
     private final ProgressListener progress;
 
     /**
+     * Makes a bundler with a client's keys and progress listener.
+     *
      * @param tempDir where bundles are written before they are stored or uploaded; created if missing
      * @param progress hears the bundling stages (and, through {@link #progress()}, the caller's upload)
      */

@@ -46,6 +46,8 @@ public final class SourceIntake {
     private volatile long lastSweep;
 
     /**
+     * Makes the intake of one server.
+     *
      * @param tempDir where uploads are written while they are checked
      * @param maxBytes the largest bundle accepted
      * @param timeout how long a run may wait for its bundle before it fails with {@code source_missing}
