@@ -237,6 +237,22 @@ class SourceUploadTest {
         assertThat(response.body()).contains("/home/me/project").contains("descriptor");
     }
 
+    @Test
+    void onlyTheRunsProjectMayUploadItsBundle() throws Exception {
+        byte[] bundle = "bundle of team a".getBytes(StandardCharsets.UTF_8);
+        String runId = submitRaw(sha256(bundle), bundle.length, "owned-key");
+        String teamB = server.tokens().createUserToken("team-b");
+
+        for (String token : List.of(teamB, agentToken)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri().resolve("/v1/runs/" + runId + "/artifacts/code"))
+                    .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofByteArray(bundle)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(token.equals(teamB) ? 404 : 403);
+        }
+        assertThat(status(runId)).isEqualTo("PENDING");
+        assertThat(storedBundles()).isEmpty();
+    }
+
     private String submission(String sha, long size) {
         return "{\"job\": {\"name\": \"raw\", \"command\": [\"true\"]}, \"source\": {\"sha256\": \"" + sha + "\", \"size\": " + size
                 + ", \"entries\": 1}}";
