@@ -5,6 +5,8 @@
 #   scripts/benchmarks.sh e2e [EndToEnd options]   # ~1.5 min: latency, jobs/s, phase breakdown
 #   scripts/benchmarks.sh jmh [JMH options]        # 10-13 min: NoopJobBenchmark, NoopThroughputBenchmark
 #   scripts/benchmarks.sh http [samples] [jobs]    # ~1 min: submit latency over HTTP vs a health round trip
+#   scripts/benchmarks.sh source-http [MiB] [rounds]
+#                                                  # ~2 min: submit with a source tree over HTTP vs embedded
 #   scripts/benchmarks.sh claims [options]         # ~2 min: claim -> complete throughput, SQLite and a
 #                                                  # throwaway PostgreSQL cluster (scripts/services/postgres.sh)
 #   scripts/benchmarks.sh storage [--size-mib N] [--rounds N] [URI...]
@@ -23,6 +25,7 @@ case "$what" in
   e2e) exec java -cp "$JAR" dev.runpilot.benchmarks.EndToEnd "$@" ;;
   jmh) exec java -jar "$JAR" "$@" ;;
   http) exec java -cp "$JAR" dev.runpilot.benchmarks.HttpSubmitLatency "$@" ;;
+  source-http) exec java -cp "$JAR" dev.runpilot.benchmarks.HttpSourceUpload "$@" ;;
   claims)
     # A throwaway cluster like the tests', but with fsync on: asynchronous commit only, the
     # counterpart of SQLite's WAL with synchronous=NORMAL that the embedded store uses.
@@ -57,5 +60,5 @@ case "$what" in
       "s3://$bucket/runpilot?endpoint=$RUNPILOT_TEST_MOTO_ENDPOINT&pathStyle=true" "file://$files"
     rm -rf "$files"
     ;;
-  *) echo "usage: $0 e2e|jmh|http|claims|storage|cli [options]" >&2; exit 2 ;;
+  *) echo "usage: $0 e2e|jmh|http|source-http|claims|storage|cli [options]" >&2; exit 2 ;;
 esac
