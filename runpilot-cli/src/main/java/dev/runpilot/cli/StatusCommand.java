@@ -5,6 +5,7 @@ import dev.runpilot.sdk.RunPage;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.agent.AgentInfo;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,12 +54,16 @@ final class StatusCommand extends BaseCommand {
             view.put("active", counts.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().name(),
                     Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
             view.put("recent", page.runs().stream().map(Views::run).toList());
-            output.print(view, () -> printTable(output, counts, page.runs()));
+            List<AgentInfo> agents = root().isRemote() ? client.agents() : List.of();
+            if (root().isRemote()) {
+                view.put("agents", agents.stream().map(Views::agent).toList());
+            }
+            output.print(view, () -> printTable(output, counts, page.runs(), agents));
             return ExitCodes.OK;
         }
     }
 
-    private void printTable(Output output, Map<RunStatus, Integer> counts, List<RunInfo> runs) {
+    private void printTable(Output output, Map<RunStatus, Integer> counts, List<RunInfo> runs, List<AgentInfo> agents) {
         var out = output.out();
         out.println("Control plane  " + root().controlPlaneDescription());
         if (!root().isRemote()) {
@@ -67,12 +72,40 @@ final class StatusCommand extends BaseCommand {
         out.println("Active runs    " + ACTIVE.stream()
                 .map(s -> count(counts.get(s)) + " " + s.name().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.joining(", ")));
+        if (root().isRemote()) {
+            long online = agents.stream().filter(AgentInfo::online).count();
+            out.println("Agents         " + (agents.isEmpty() ? "none registered (start one: runpilot agent --endpoint ...)"
+                    : online + " online, " + (agents.size() - online) + " offline"));
+        }
         if (!runs.isEmpty()) {
             out.println();
             ListCommand.printRuns(output, runs);
         } else {
             out.println("Recent runs    none yet (try: runpilot run -- echo hello)");
         }
+        if (!agents.isEmpty()) {
+            out.println();
+            printAgents(output, agents);
+        }
+    }
+
+    /** Prints agents as a table: id, state, resource class, resources, last seen, runs held. */
+    static void printAgents(Output output, List<AgentInfo> agents) {
+        Output.Table table = output.table("AGENT", "STATE", "CLASS", "SLOTS", "CPUS", "MEMORY", "GPUS", "LAST SEEN", "RUNS");
+        for (AgentInfo agent : agents) {
+            table.row(agent.id(), agent.online() ? "online" : "offline", agent.resourceClass().orElse("-"), agent.slots(),
+                    MetricsCommand.number(agent.cpus()), memory(agent.memoryBytes()), agent.gpus().isEmpty() ? "-"
+                            : agent.gpus().size() + "x " + agent.gpus().get(0).name(),
+                    Views.localTime(agent.lastSeenAt()), agent.runIds().isEmpty() ? "-" : String.join(",", agent.runIds()));
+        }
+        table.print();
+    }
+
+    private static String memory(long bytes) {
+        if (bytes <= 0) {
+            return "-";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
     }
 
     private static String count(int count) {

@@ -67,6 +67,23 @@ final class Views {
         return view;
     }
 
+    static Map<String, Object> agent(dev.runpilot.sdk.agent.AgentInfo agent) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", agent.id());
+        view.put("host", agent.host());
+        view.put("online", agent.online());
+        view.put("resourceClass", agent.resourceClass().orElse(null));
+        view.put("labels", agent.labels());
+        view.put("slots", agent.slots());
+        view.put("cpus", agent.cpus());
+        view.put("memoryBytes", agent.memoryBytes());
+        view.put("gpus", agent.gpus().stream().map(g -> Map.of("name", g.name(), "memoryMiB", g.memoryMiB())).toList());
+        view.put("registeredAt", agent.registeredAt().toString());
+        view.put("lastSeenAt", agent.lastSeenAt().toString());
+        view.put("runIds", agent.runIds());
+        return view;
+    }
+
     static Map<String, Object> logLine(LogLine line) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("sequence", line.sequence());

@@ -77,6 +77,40 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void statusShowsTheServersAgentsAndTheRunsTheyHold() throws IOException {
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        JsonNode none = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "status").json();
+        assertThat(none.get("agents")).isEmpty();
+
+        Cli agentCli = new Cli(Files.createDirectories(dir.resolve("agent-home")));
+        Cli.Started agent = agentCli.start("agent", "--endpoint", uri, "--token", agentToken, "--labels", "resource-class=cpu-small");
+        try {
+            String id = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "sleeper",
+                    "--", "sleep", "60").json().get("id").asText();
+            JsonNode agents = await().atMost(Duration.ofMinutes(1)).until(
+                    () -> client.run("-o", "json", "--endpoint", uri, "--token", userToken, "status").json().get("agents"),
+                    list -> list.size() == 1 && list.get(0).get("runIds").size() == 1);
+            JsonNode shown = agents.get(0);
+            assertThat(shown.get("id").asText()).startsWith("agent-");
+            assertThat(shown.get("online").asBoolean()).isTrue();
+            assertThat(shown.get("resourceClass").asText()).isEqualTo("cpu-small");
+            assertThat(shown.get("cpus").asDouble()).isPositive();
+            assertThat(shown.get("runIds").get(0).asText()).isEqualTo(id);
+
+            Cli.Result table = client.run("--endpoint", uri, "--token", userToken, "status");
+            assertThat(table.exitCode()).as(table.toString()).isZero();
+            assertThat(table.out()).contains("Agents         1 online, 0 offline").contains("AGENT").contains(shown.get("id").asText())
+                    .contains(id);
+            Cli.Result yaml = client.run("-o", "yaml", "--endpoint", uri, "--token", userToken, "status");
+            assertThat(yaml.out()).contains("agents:").contains("resourceClass: cpu-small");
+            assertThat(client.run("--endpoint", uri, "--token", userToken, "cancel", id).exitCode()).isZero();
+        } finally {
+            agent.process().destroy();
+            agent.await();
+        }
+    }
+
+    @Test
     void anAgentBoundToOneRunRunsThatRunOnlyAndExits() throws IOException {
         Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
         String other = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "other",

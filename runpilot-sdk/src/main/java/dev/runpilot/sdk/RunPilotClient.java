@@ -104,6 +104,23 @@ public interface RunPilotClient extends AutoCloseable {
     }
 
     /**
+     * Lists the agents registered with the RunPilot server this client talks to
+     * ({@code GET /v1/agents}), newest registration first, with the runs each holds now (only the
+     * runs of the caller's project are named).
+     *
+     * @return the agents heard from since they registered; empty when none registered
+     * @throws UnsupportedOperationException if this client has no server (the default; an embedded
+     *     client runs its jobs on in-process workers, not registered agents)
+     * @throws ApiException if the server refuses the call
+     * @throws ControlPlaneException if the server cannot be reached
+     * @since 0.2.0
+     */
+    default java.util.List<dev.runpilot.sdk.agent.AgentInfo> agents() {
+        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") has no registered"
+                + " agents: an embedded client runs jobs on in-process workers. Connect to a server with RunPilot.client().endpoint(...)");
+    }
+
+    /**
      * Stops the client: its local agents claim nothing more, running runs are stopped (their grace
      * period applies, their logs are saved, and they are queued again for the next engine when their
      * retry policy allows), and the database is closed. Idempotent.

@@ -190,8 +190,16 @@ final class ApiTransport implements AutoCloseable {
         return response.body();
     }
 
-    /** Opens a binary GET (a source bundle), with the retry of every call. */
+    /** Opens a binary GET (a source bundle). */
     Optional<InputStream> download(String path) {
+        return fetch(path).map(HttpResponse::body);
+    }
+
+    /**
+     * Opens a binary GET and returns the response whose body is still to be read (an artifact, a
+     * source bundle); empty on 404, an {@link ApiException} for any other failure.
+     */
+    Optional<HttpResponse<InputStream>> fetch(String path) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
             credentials.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
@@ -207,7 +215,7 @@ final class ApiTransport implements AutoCloseable {
                 }
                 throw error("GET", path, new ApiResponse(response.statusCode(), response.headers(), text));
             }
-            return Optional.of(response.body());
+            return Optional.of(response);
         } catch (IOException e) {
             throw new ControlPlaneException("Cannot download " + base.resolve(path) + ": " + e, e);
         } catch (InterruptedException e) {

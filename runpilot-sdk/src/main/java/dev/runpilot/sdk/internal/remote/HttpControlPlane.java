@@ -124,6 +124,30 @@ public final class HttpControlPlane implements RunPilotClient {
         return ApiJson.page(response.json());
     }
 
+    /** Lists the server's agents through {@code GET /v1/agents}. */
+    @Override
+    public List<dev.runpilot.sdk.agent.AgentInfo> agents() {
+        ensureOpen();
+        ApiResponse response = transport.get("/v1/agents");
+        if (!response.isSuccess()) {
+            throw transport.error("GET", "/v1/agents", response);
+        }
+        return ApiJson.list(response.json().path("agents"), HttpControlPlane::agent);
+    }
+
+    private static dev.runpilot.sdk.agent.AgentInfo agent(com.fasterxml.jackson.databind.JsonNode node) {
+        com.fasterxml.jackson.databind.JsonNode resources = node.path("resources");
+        List<dev.runpilot.sdk.agent.AgentInfo.Gpu> gpus = ApiJson.list(resources.path("gpus"),
+                g -> new dev.runpilot.sdk.agent.AgentInfo.Gpu(g.path("name").asText(""), g.path("memoryMiB").asLong(0)));
+        List<String> runIds = ApiJson.list(node.path("runIds"), com.fasterxml.jackson.databind.JsonNode::asText);
+        java.time.Instant registered = java.time.Instant.parse(ApiJson.text(node, "registeredAt"));
+        return new dev.runpilot.sdk.agent.AgentInfo(ApiJson.text(node, "id"), node.path("host").asText(""),
+                ApiJson.stringMap(node.path("labels")), node.path("slots").asInt(0), resources.path("cpus").asDouble(0),
+                resources.path("memoryBytes").asLong(0), gpus, registered,
+                node.hasNonNull("lastSeenAt") ? java.time.Instant.parse(node.path("lastSeenAt").asText()) : registered,
+                node.path("online").asBoolean(false), runIds);
+    }
+
     static String runPath(String runId) {
         return "/v1/runs/" + ApiTransport.encode(runId);
     }

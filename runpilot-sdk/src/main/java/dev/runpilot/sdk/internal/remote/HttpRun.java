@@ -61,6 +61,16 @@ final class HttpRun implements Run {
                 java.time.Instant.parse(node.path("savedAt").asText())));
     }
 
+    /**
+     * Downloads an artifact through {@code GET /v1/runs/{id}/artifacts/{attempt}/{path}}, checking
+     * its size and SHA-256 before it replaces {@code target}.
+     */
+    @Override
+    public java.nio.file.Path downloadArtifact(dev.runpilot.sdk.Artifact artifact, java.nio.file.Path target) {
+        client.ensureOpen();
+        return new ArtifactDownload(client.transport()).download(id, artifact, target);
+    }
+
     @Override
     public RunResult await() {
         return awaitUntil(Long.MAX_VALUE).orElseThrow();

@@ -107,6 +107,21 @@ public final class AgentRegistry {
         });
     }
 
+    /** The runs each agent holds now (assigned, running or cancelling), by agent id, sorted. */
+    public Map<String, List<String>> runsHeld() {
+        return db.read(c -> {
+            Map<String, List<String>> held = new TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT agent_id, id FROM runs WHERE agent_id IS NOT NULL"
+                    + " AND status IN ('ASSIGNED', 'RUNNING', 'CANCELLING') ORDER BY id");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    held.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            return held;
+        });
+    }
+
     /**
      * The claim filter that routes runs to an agent: the run's resource class (if any) must be the
      * agent's {@code resource-class} label, and every run label whose key the agent also has must

@@ -57,13 +57,26 @@ final class AgentRoutes {
         long after = within > 0 ? System.currentTimeMillis() - within * 1000 : 0;
         ObjectNode body = ApiJson.object();
         ArrayNode array = body.putArray("agents");
+        Map<String, List<String>> held = engine.agents().runsHeld();
+        long onlineAfter = System.currentTimeMillis() - 3 * engine.lease().toMillis();
         for (AgentRegistry.AgentRecord agent : engine.agents().list(after)) {
             ObjectNode node = array.addObject().put("id", agent.id()).put("host", agent.host()).put("slots", agent.slots());
             ObjectNode labels = node.putObject("labels");
             agent.labels().forEach(labels::put);
             node.set("resources", agent.resources());
             node.put("registeredAt", Instant.ofEpochMilli(agent.registeredAt()).toString())
-                    .put("lastSeenAt", Instant.ofEpochMilli(agent.lastSeenAt()).toString());
+                    .put("lastSeenAt", Instant.ofEpochMilli(agent.lastSeenAt()).toString())
+                    .put("online", agent.lastSeenAt() >= onlineAfter);
+            ArrayNode runs = node.putArray("runIds");
+            // Run ids do not leak across projects: a user sees its project's runs, an agent token its own agents' runs.
+            for (String runId : held.getOrDefault(agent.id(), List.of())) {
+                boolean visible = ex.principal.kind() == Principal.Kind.USER
+                        ? engine.serverRuns().project(runId).equals(ex.principal.project())
+                        : agent.tokenId().equals(ex.principal.tokenId());
+                if (visible) {
+                    runs.add(runId);
+                }
+            }
         }
         ex.send(200, body);
     }

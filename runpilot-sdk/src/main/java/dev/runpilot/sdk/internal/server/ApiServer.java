@@ -240,7 +240,15 @@ public final class ApiServer implements AutoCloseable {
                 method(ex, "POST");
                 agentRoutes.shutdown(ex, runId);
             }
-            default -> throw ApiError.notFound("no such API path: " + ex.http.getRequestURI().getPath() + " (see docs/api.md)");
+            default -> {
+                // GET /v1/runs/{id}/artifacts/{attempt}/{path...}: one artifact's bytes.
+                if (p.size() >= 4 && p.get(1).equals("artifacts")) {
+                    method(ex, "GET");
+                    runRoutes.downloadArtifact(ex, runId, p.get(2), String.join("/", p.subList(3, p.size())));
+                    return;
+                }
+                throw ApiError.notFound("no such API path: " + ex.http.getRequestURI().getPath() + " (see docs/api.md)");
+            }
         }
     }
 

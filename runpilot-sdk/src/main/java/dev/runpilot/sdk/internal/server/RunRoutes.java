@@ -171,6 +171,41 @@ final class RunRoutes {
         ex.send(200, body);
     }
 
+    /**
+     * Streams one artifact from storage: {@code Content-Length} is its size and
+     * {@value #SHA256_HEADER} its SHA-256 when the storage keeps one. A path that is not a clean
+     * relative path is refused with 400, so nothing outside the run's artifacts can be named.
+     */
+    void downloadArtifact(ApiExchange ex, String runId, String attemptText, String path) throws IOException {
+        visible(ex, runId);
+        int attempt;
+        try {
+            attempt = Integer.parseInt(attemptText);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("the attempt in an artifact path must be a number, was '" + attemptText + "'");
+        }
+        if (attempt < 1 || !dev.runpilot.sdk.internal.artifact.ArtifactLayout.isSafePath(path)) {
+            throw ApiError.badRequest("artifact path '" + attemptText + "/" + path + "' must be an attempt number and a relative"
+                    + " '/'-separated path without '.', '..' or empty segments");
+        }
+        String key = dev.runpilot.sdk.internal.artifact.ArtifactLayout.key(runId, attempt, path);
+        dev.runpilot.sdk.spi.ObjectInfo object = engine.storage().stat(key).orElseThrow(() -> ApiError.notFound(
+                "run " + runId + " has no artifact '" + path + "' in attempt " + attempt));
+        java.io.InputStream content = engine.storage().get(key).orElseThrow(() -> ApiError.notFound(
+                "run " + runId + " has no artifact '" + path + "' in attempt " + attempt));
+        try (java.io.InputStream in = content) {
+            ex.http.getResponseHeaders().set("Content-Type", object.contentType().orElse(dev.runpilot.sdk.spi.StorageBackend.DEFAULT_CONTENT_TYPE));
+            object.sha256().ifPresent(sha -> ex.http.getResponseHeaders().set(SHA256_HEADER, sha));
+            ex.http.sendResponseHeaders(200, object.size() == 0 ? -1 : object.size());
+            try (java.io.OutputStream out = ex.http.getResponseBody()) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    /** The response header that carries an artifact's SHA-256 (lower-case hex). */
+    static final String SHA256_HEADER = "X-RunPilot-SHA256";
+
     void logs(ApiExchange ex, String runId) throws IOException {
         visible(ex, runId);
         ObjectNode body = ApiJson.object();
