@@ -5,6 +5,7 @@ import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
 import dev.runpilot.sdk.internal.store.AttemptStore;
 import dev.runpilot.sdk.internal.store.Claim;
+import dev.runpilot.sdk.internal.store.ClaimFilter;
 import dev.runpilot.sdk.internal.store.Database;
 import dev.runpilot.sdk.internal.store.RunStore;
 import java.nio.file.Files;
@@ -34,13 +35,15 @@ import java.util.stream.Stream;
 /**
  * Claim -> complete throughput of the control plane: empty runs are queued, then 1, 4 and 8 agents
  * (threads, each with its own database connection as an agent process has) claim, mark running and
- * finish them as SUCCEEDED until the queue is empty. Runs on a SQLite file (WAL) and, given
+ * finish them as SUCCEEDED until the queue is empty. With a batch of n, an agent claims up to n runs
+ * in one call ({@code AttemptStore.claimUpTo}, what an agent with n free slots does), then starts and
+ * finishes each. Runs on a SQLite file (WAL) and, given
  * {@code --postgres URL}, on PostgreSQL. The baseline, measured in the same run on the same
  * database, is single-row UPDATE transactions per second on one connection, so each figure is also
  * given as a ratio that says how many of those round-trip-bound transactions one run's cycle costs.
  *
  * <pre>
- * scripts/benchmarks.sh claims [--runs 3000] [--agents 1,4,8] [--rounds 2] [--postgres jdbc:postgresql://...]
+ * scripts/benchmarks.sh claims [--runs 3000] [--agents 1,4,8] [--batch 1,8] [--rounds 2] [--postgres jdbc:postgresql://...]
  * </pre>
  */
 public final class ClaimThroughput {
@@ -57,10 +60,15 @@ public final class ClaimThroughput {
         this.rounds = rounds;
     }
 
+    /** What one pass measured: completed runs per second, and transactions per run where the database counts them. */
+    private record Pass(double perSecond, double transactionsPerRun) {
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = 3000;
         int rounds = 2;
         List<Integer> agents = List.of(1, 4, 8);
+        List<Integer> batches = List.of(1, 8);
         String postgres = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -68,9 +76,10 @@ public final class ClaimThroughput {
                 case "--runs" -> runs = Integer.parseInt(required(args[i], value));
                 case "--rounds" -> rounds = Integer.parseInt(required(args[i], value));
                 case "--agents" -> agents = Arrays.stream(required(args[i], value).split(",")).map(Integer::parseInt).toList();
+                case "--batch" -> batches = Arrays.stream(required(args[i], value).split(",")).map(Integer::parseInt).toList();
                 case "--postgres" -> postgres = required(args[i], value);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; use --runs N --agents 1,4,8 --rounds N --postgres JDBC_URL");
+                        + "; use --runs N --agents 1,4,8 --batch 1,8 --rounds N --postgres JDBC_URL");
             }
             i++;
         }
@@ -78,14 +87,16 @@ public final class ClaimThroughput {
         Path dir = Files.createTempDirectory("runpilot-claims-");
         System.out.printf(Locale.ROOT, "%d empty runs per pass, best of %d passes; agents = threads with their own connection%n",
                 runs, rounds);
-        System.out.printf(Locale.ROOT, "%-11s %7s %12s %14s %18s%n", "database", "agents", "claims/s", "baseline tx/s",
-                "cycle / baseline");
+        System.out.printf(Locale.ROOT, "%-11s %7s %6s %12s %14s %18s %12s%n", "database", "agents", "batch", "claims/s",
+                "baseline tx/s", "cycle / baseline", "tx per run");
         try {
             int pass = 0;
-            for (int agentCount : agents) {
-                pass++;
-                Path file = dir.resolve("pass-" + pass + ".db");
-                benchmark.report("sqlite", agentCount, () -> Database.open(file), "jdbc:sqlite:" + file);
+            for (int batch : batches) {
+                for (int agentCount : agents) {
+                    pass++;
+                    Path file = dir.resolve("pass-" + pass + ".db");
+                    benchmark.report("sqlite", agentCount, batch, () -> Database.open(file), "jdbc:sqlite:" + file);
+                }
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -95,11 +106,13 @@ public final class ClaimThroughput {
             }
         }
         if (postgres != null) {
-            for (int agentCount : agents) {
-                String schema = "claims_" + SCHEMAS.incrementAndGet();
-                execute(postgres, "CREATE SCHEMA " + schema);
-                String url = postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-                benchmark.report("postgresql", agentCount, () -> Database.open(url, 2), url);
+            for (int batch : batches) {
+                for (int agentCount : agents) {
+                    String schema = "claims_" + SCHEMAS.incrementAndGet();
+                    execute(postgres, "CREATE SCHEMA " + schema);
+                    String url = postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+                    benchmark.report("postgresql", agentCount, batch, () -> Database.open(url, 2), url);
+                }
             }
         } else {
             System.out.println("(no --postgres URL: PostgreSQL skipped; scripts/benchmarks.sh claims starts a cluster)");
@@ -110,18 +123,26 @@ public final class ClaimThroughput {
         Database open();
     }
 
-    private void report(String name, int agentCount, Opener opener, String jdbcUrl) throws Exception {
-        double best = 0;
+    private void report(String name, int agentCount, int batch, Opener opener, String jdbcUrl) throws Exception {
+        Pass best = new Pass(0, Double.NaN);
         double baseline = 0;
         for (int round = 0; round < rounds; round++) {
-            best = Math.max(best, pass(opener, agentCount));
+            Pass pass = pass(opener, agentCount, batch, jdbcUrl);
+            if (pass.perSecond() > best.perSecond()) {
+                best = pass;
+            }
             baseline = Math.max(baseline, baseline(jdbcUrl));
         }
-        System.out.printf(Locale.ROOT, "%-11s %7d %12.0f %14.0f %18.1f%n", name, agentCount, best, baseline, baseline / best);
+        System.out.printf(Locale.ROOT, "%-11s %7d %6d %12.0f %14.0f %18.1f %12s%n", name, agentCount, batch, best.perSecond(), baseline,
+                baseline / best.perSecond(), Double.isNaN(best.transactionsPerRun()) ? "-"
+                        : String.format(Locale.ROOT, "%.2f", best.transactionsPerRun()));
     }
 
-    /** One pass: queue the runs, then time the agents draining them. Returns completed runs per second. */
-    private double pass(Opener opener, int agentCount) throws Exception {
+    /**
+     * One pass: queue the runs, then time the agents draining them. Returns completed runs per second
+     * and, on PostgreSQL, the transactions committed per run meanwhile (the database's own count).
+     */
+    private Pass pass(Opener opener, int agentCount, int batch, String jdbcUrl) throws Exception {
         Clock clock = Clock.systemUTC();
         try (Database submitter = opener.open()) {
             RunStore store = new RunStore(submitter, clock);
@@ -147,19 +168,20 @@ public final class ClaimThroughput {
                 done.add(pool.submit(() -> {
                     start.await();
                     int completed = 0;
-                    for (Optional<Claim> claim = store.claim(agentId, "bench", LEASE); claim.isPresent();
-                         claim = store.claim(agentId, "bench", LEASE)) {
-                        Claim c = claim.get();
-                        store.markRunning(c.runId(), c.attempt(), agentId, "empty", OptionalLong.empty(), OptionalLong.empty());
-                        Optional<RunStatus> end = store.finish(c.runId(), c.attempt(), agentId, AttemptEnd.exited(0));
-                        if (end.orElse(null) != RunStatus.SUCCEEDED) {
-                            throw new IllegalStateException("Run " + c.runId() + " ended " + end);
+                    for (List<Claim> claims = claim(store, agentId, batch); !claims.isEmpty(); claims = claim(store, agentId, batch)) {
+                        for (Claim c : claims) {
+                            store.markRunning(c.runId(), c.attempt(), agentId, "empty", OptionalLong.empty(), OptionalLong.empty());
+                            Optional<RunStatus> end = store.finish(c.runId(), c.attempt(), agentId, AttemptEnd.exited(0));
+                            if (end.orElse(null) != RunStatus.SUCCEEDED) {
+                                throw new IllegalStateException("Run " + c.runId() + " ended " + end);
+                            }
+                            completed++;
                         }
-                        completed++;
                     }
                     return completed;
                 }));
             }
+            long transactionsBefore = transactions(jdbcUrl);
             long began = System.nanoTime();
             start.countDown();
             int completed = 0;
@@ -167,13 +189,42 @@ public final class ClaimThroughput {
                 completed += f.get(10, TimeUnit.MINUTES);
             }
             double seconds = (System.nanoTime() - began) / 1e9;
+            // Closed first: a backend that exits reports the counts it had not yet flushed.
+            databases.forEach(Database::close);
+            long transactionsAfter = transactions(jdbcUrl);
             if (completed != runs) {
                 throw new IllegalStateException("Completed " + completed + " runs of " + runs);
             }
-            return completed / seconds;
+            double perRun = transactionsBefore < 0 ? Double.NaN : (transactionsAfter - transactionsBefore) / (double) completed;
+            return new Pass(completed / seconds, perRun);
         } finally {
             pool.shutdown();
             databases.forEach(Database::close);
+        }
+    }
+
+    /** An agent's claim: one run at a time, or up to {@code batch} in one call. */
+    private static List<Claim> claim(AttemptStore store, String agentId, int batch) {
+        return batch == 1 ? store.claim(agentId, "bench", LEASE).map(List::of).orElse(List.of())
+                : store.claimUpTo(agentId, "bench", LEASE, ClaimFilter.ANY, batch);
+    }
+
+    /**
+     * PostgreSQL's count of transactions committed or rolled back in the database so far (it lags by
+     * up to its stats flush interval, so the two reads wait for it), or -1 elsewhere.
+     */
+    private static long transactions(String jdbcUrl) throws Exception {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return -1;
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_force_next_flush()");
+            Thread.sleep(1100);
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT xact_commit + xact_rollback FROM pg_stat_database"
+                    + " WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -25,6 +25,15 @@ public interface AgentPlane {
     /** Claims the next run this agent may take, under a lease, or returns empty if none is ready. */
     Optional<Claim> claim(String agentId, String host, Duration lease);
 
+    /**
+     * Claims up to {@code max} runs this agent may take in one call (an agent with {@code max} idle
+     * workers), each under its own lease; returns none if none is ready. By default one
+     * {@link #claim}: a plane that can do better overrides it.
+     */
+    default List<Claim> claimUpTo(String agentId, String host, Duration lease, int max) {
+        return claim(agentId, host, lease).map(List::of).orElse(List.of());
+    }
+
     /** Records that the attempt's process started; false (nothing changed) if the run was cancelled or taken back. */
     boolean markRunning(String runId, int attempt, String agentId, String description, OptionalLong pid, OptionalLong pidStartedAt);
 

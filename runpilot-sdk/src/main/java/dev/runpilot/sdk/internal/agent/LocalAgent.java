@@ -36,6 +36,7 @@ public final class LocalAgent implements AgentHandle {
     private final AgentPlane plane;
     private final ChangeSignal signal;
     private final AttemptRunner runner;
+    private final ClaimCoalescer claims;
     private final Map<String, ActiveAttempt> active = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
@@ -60,6 +61,7 @@ public final class LocalAgent implements AgentHandle {
         this.plane = plane;
         this.signal = signal;
         this.runner = new AttemptRunner(settings, runtime, plane, new SourceFetcher(plane, extractor), clock, signal::changed);
+        this.claims = new ClaimCoalescer(plane);
     }
 
     /**
@@ -152,7 +154,8 @@ public final class LocalAgent implements AgentHandle {
                 return;
             }
             try {
-                Optional<Claim> claim = plane.claim(settings.agentId(), settings.host(), settings.lease());
+                // Workers woken together (a submit, a run ending) claim together: one batch claim, not one each.
+                Optional<Claim> claim = claims.claim(settings.agentId(), settings.host(), settings.lease());
                 if (claim.isEmpty()) {
                     if (claimsLeft != null) {
                         claimsLeft.release();

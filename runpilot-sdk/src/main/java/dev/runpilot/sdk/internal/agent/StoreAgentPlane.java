@@ -63,6 +63,11 @@ public final class StoreAgentPlane implements AgentPlane {
     }
 
     @Override
+    public List<Claim> claimUpTo(String agentId, String host, Duration lease, int max) {
+        return attempts.claimUpTo(agentId, host, lease, filter, max);
+    }
+
+    @Override
     public boolean markRunning(String runId, int attempt, String agentId, String description, OptionalLong pid,
                                OptionalLong pidStartedAt) {
         return attempts.markRunning(runId, attempt, agentId, description, pid, pidStartedAt);

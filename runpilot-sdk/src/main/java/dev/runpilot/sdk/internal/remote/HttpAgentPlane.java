@@ -82,16 +82,40 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
     @Override
     public Optional<Claim> claim(String agentId, String host, Duration lease) {
         ApiResponse response = call("POST", "/v1/runs/acquire", ApiJson.object().put("agentId", agentId));
+        return response.status() == 204 ? Optional.empty() : Optional.of(claimFrom(response.json()));
+    }
+
+    /**
+     * Claims up to {@code max} runs in one request ({@code "max"} in the body). A server from before
+     * batch claims ignores {@code max} and answers with one run or 204; both are understood.
+     */
+    @Override
+    public List<Claim> claimUpTo(String agentId, String host, Duration lease, int max) {
+        if (max == 1) {
+            return claim(agentId, host, lease).map(List::of).orElse(List.of());
+        }
+        ApiResponse response = call("POST", "/v1/runs/acquire", ApiJson.object().put("agentId", agentId).put("max", max));
         if (response.status() == 204) {
-            return Optional.empty();
+            return List.of();
         }
         JsonNode body = response.json();
+        if (!body.has("runs")) {
+            return List.of(claimFrom(body));
+        }
+        List<Claim> claims = new ArrayList<>();
+        for (JsonNode run : body.path("runs")) {
+            claims.add(claimFrom(run));
+        }
+        return claims;
+    }
+
+    private Claim claimFrom(JsonNode body) {
         String runId = ApiJson.text(body, "runId");
         logSequences.put(runId, body.path("logSequence").asLong());
         Optional<SourceRef> source = body.path("source").isObject()
                 ? Optional.of(SourceRef.fromJson(body.path("source").toString())) : Optional.empty();
-        return Optional.of(new Claim(runId, body.path("attempt").asInt(),
-                JobCodec.fromJson(body.path("job").toString(), ApiJson.stringMap(body.path("secrets"))), source));
+        return new Claim(runId, body.path("attempt").asInt(),
+                JobCodec.fromJson(body.path("job").toString(), ApiJson.stringMap(body.path("secrets"))), source);
     }
 
     @Override

@@ -116,26 +116,52 @@ final class AgentRoutes {
         ex.send(200, result);
     }
 
+    /**
+     * Claims for an agent. Without {@code max} in the body, one run: 200 with the run, or 204. With
+     * {@code max} (1 to the agent's slots), up to that many in one transaction: 200 with
+     * {@code {"runs": [...]}}, empty when none is ready.
+     */
     void acquire(ApiExchange ex) throws IOException {
         JsonNode body = ex.json();
         String agentId = ApiJson.text(body, "agentId");
         AgentRegistry.AgentRecord agent = ownAgent(ex, agentId);
         engine.agents().seen(agentId);
-        Optional<Claim> claim = engine.plane().withFilter(AgentRegistry.routing(agent.labels()))
-                .claim(agentId, agent.host(), engine.lease());
-        if (claim.isEmpty()) {
-            ex.sendEmpty(204);
-            return;
+        boolean batch = body.has("max");
+        int max = 1;
+        if (batch) {
+            max = body.path("max").asInt(0);
+            if (!body.path("max").isIntegralNumber() || max < 1 || max > agent.slots()) {
+                throw ApiError.badRequest("max must be a whole number from 1 to the agent's " + agent.slots()
+                        + " slot(s) (as registered), was " + body.path("max"));
+            }
         }
-        Claim c = claim.get();
-        engine.signal().changed();
+        List<Claim> claims = engine.plane().withFilter(AgentRegistry.routing(agent.labels()))
+                .claimUpTo(agentId, agent.host(), engine.lease(), max);
+        if (!claims.isEmpty()) {
+            engine.signal().changed();
+        }
+        if (batch) {
+            ObjectNode result = ApiJson.object();
+            ArrayNode runs = result.putArray("runs");
+            for (Claim c : claims) {
+                runs.add(claimJson(c));
+            }
+            ex.send(200, result);
+        } else if (claims.isEmpty()) {
+            ex.sendEmpty(204);
+        } else {
+            ex.send(200, claimJson(claims.get(0)));
+        }
+    }
+
+    private ObjectNode claimJson(Claim c) {
         ObjectNode result = ApiJson.object().put("runId", c.runId()).put("attempt", c.attempt())
                 .put("leaseMillis", engine.lease().toMillis()).put("logSequence", engine.outputs().lastLogSequence(c.runId()));
         result.set("job", ApiJson.parse(JobCodec.toJson(c.job()), "the stored job"));
         ObjectNode secrets = result.putObject("secrets");
         c.job().secrets().forEach(secrets::put);
         c.source().ifPresent(s -> result.set("source", ApiJson.parse(s.toJson(), "the stored source reference")));
-        ex.send(200, result);
+        return result;
     }
 
     void patch(ApiExchange ex, String runId) throws IOException {

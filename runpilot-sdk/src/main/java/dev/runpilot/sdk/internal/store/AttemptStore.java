@@ -47,50 +47,68 @@ public final class AttemptStore {
 
     /** Like {@link #claim(String, String, Duration)}, among the runs the filter admits only. */
     public Optional<Claim> claim(String agentId, String host, Duration lease, ClaimFilter filter) {
+        return claimUpTo(agentId, host, lease, filter, 1).stream().findFirst();
+    }
+
+    /**
+     * Claims up to {@code max} queued runs the filter admits in one transaction, for an agent with
+     * {@code max} free slots: highest priority first, then oldest. Each becomes ASSIGNED to the agent
+     * under its own lease lasting {@code lease}, with a new attempt row and its event, exactly as if
+     * claimed alone; none is handed to two agents. Returns them in that order, possibly none.
+     *
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     */
+    public List<Claim> claimUpTo(String agentId, String host, Duration lease, ClaimFilter filter, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("A claim takes at least 1 run, was asked for " + max);
+        }
+        Dialect dialect = db.dialect();
+        if (dialect.chainsWrites()) {
+            return db.writeStatement(c -> ChainedTransitions.claim(c, agentId, host, clock.millis(), lease.toMillis(), filter, max));
+        }
         // Where writers queue for one lock (SQLite), a plain read first: idle agents woken by every
-        // change must not all queue for it. Where they do not, the locking read below is as cheap.
-        if (db.dialect().serializesWriters() && !anyQueued(filter)) {
-            return Optional.empty();
+        // change must not all queue for it.
+        if (dialect.serializesWriters() && !anyQueued(filter)) {
+            return List.of();
         }
         return db.write(c -> {
             long now = clock.millis();
-            String runId;
-            String jobJson;
-            String sourceJson;
-            String secretsJson;
-            int attempt;
+            record Picked(String runId, String jobJson, int attempt, String sourceJson, String secretsJson) {
+            }
+            List<Picked> picked = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT id, job_json, attempts, source_json, (SELECT secrets_json FROM run_secrets WHERE run_id = runs.id)"
                             + " FROM runs WHERE status = 'QUEUED' AND not_before <= ?"
-                            + filter.sql() + " ORDER BY priority DESC, seq LIMIT 1" + db.dialect().forUpdateSkipLocked())) {
+                            + filter.sql() + " ORDER BY priority DESC, seq LIMIT ?" + dialect.forUpdateSkipLocked())) {
                 p.setLong(1, now);
                 setArgs(p, 2, filter.args());
+                p.setInt(2 + filter.args().size(), max);
                 try (ResultSet rs = p.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
+                    while (rs.next()) {
+                        picked.add(new Picked(rs.getString(1), rs.getString(2), rs.getInt(3) + 1, rs.getString(4), rs.getString(5)));
                     }
-                    runId = rs.getString(1);
-                    jobJson = rs.getString(2);
-                    attempt = rs.getInt(3) + 1;
-                    sourceJson = rs.getString(4);
-                    secretsJson = rs.getString(5);
                 }
             }
-            try (PreparedStatement p = c.prepareStatement(
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO attempts (run_id, number, agent_id, host, started_at) VALUES (?, ?, ?, ?, ?)")) {
-                p.setString(1, runId);
-                p.setInt(2, attempt);
-                p.setString(3, agentId);
-                p.setString(4, host);
-                p.setLong(5, now);
-                p.executeUpdate();
+                for (Picked run : picked) {
+                    insert.setString(1, run.runId());
+                    insert.setInt(2, run.attempt());
+                    insert.setString(3, agentId);
+                    insert.setString(4, host);
+                    insert.setLong(5, now);
+                    insert.executeUpdate();
+                    RunLifecycle.move(c, dialect, run.runId(), RunStatus.QUEUED, RunStatus.ASSIGNED, run.attempt(),
+                            "claimed by agent " + agentId, now, RunChanges.with("agent_id", agentId)
+                                    .set("lease_expires_at", now + lease.toMillis()).set("attempts", run.attempt())
+                                    .set("started_at", now).setNull("exit_code").setNull("reason"));
+                    Map<String, String> secrets = run.secretsJson() == null ? Map.of() : JobCodec.secretsFromJson(run.secretsJson());
+                    claims.add(new Claim(run.runId(), run.attempt(), JobCodec.fromJson(run.jobJson(), secrets),
+                            Optional.ofNullable(run.sourceJson()).map(SourceRef::fromJson)));
+                }
             }
-            RunLifecycle.move(c, db.dialect(), runId, RunStatus.QUEUED, RunStatus.ASSIGNED, attempt, "claimed by agent " + agentId,
-                    now, RunChanges.with("agent_id", agentId).set("lease_expires_at", now + lease.toMillis())
-                            .set("attempts", attempt).set("started_at", now).setNull("exit_code").setNull("reason"));
-            Map<String, String> secrets = secretsJson == null ? Map.of() : JobCodec.secretsFromJson(secretsJson);
-            return Optional.of(new Claim(runId, attempt, JobCodec.fromJson(jobJson, secrets),
-                    Optional.ofNullable(sourceJson).map(SourceRef::fromJson)));
+            return claims;
         });
     }
 
@@ -113,6 +131,10 @@ public final class AttemptStore {
      */
     public boolean markRunning(String runId, int attempt, String agentId, String description, OptionalLong pid,
                                OptionalLong pidStartedAt) {
+        if (db.dialect().chainsWrites()) {
+            return db.writeStatement(c -> ChainedTransitions.start(c, runId, attempt, agentId, "started (" + description + ")", pid,
+                    pidStartedAt, clock.millis()));
+        }
         return db.write(c -> {
             if (heldStatus(c, runId, attempt, agentId).orElse(null) != RunStatus.ASSIGNED) {
                 return false;
@@ -193,6 +215,12 @@ public final class AttemptStore {
      */
     public Optional<RunStatus> finish(String runId, int attempt, String agentId, AttemptEnd end) {
         return db.write(c -> {
+            // The usual case, a RUNNING run that succeeded, in one round trip where the dialect chains writes;
+            // anything else (not started, cancelling, taken back, failed) takes the general path below.
+            if (end.isSuccess() && db.dialect().chainsWrites()
+                    && ChainedTransitions.succeed(c, db.dialect(), runId, attempt, agentId, end, clock.millis())) {
+                return Optional.of(RunStatus.SUCCEEDED);
+            }
             Optional<RunStatus> held = heldStatus(c, runId, attempt, agentId);
             if (held.isEmpty()) {
                 return Optional.empty();

@@ -124,6 +124,14 @@ public abstract class Database implements AutoCloseable {
      */
     public abstract <T> T write(SqlWork<T> work);
 
+    /**
+     * Runs work that issues exactly one statement, atomic on its own. Where the database commits a
+     * single statement without a separate COMMIT round trip (PostgreSQL in autocommit), it runs so:
+     * one round trip instead of two. Elsewhere, and inside another unit on the same thread, it is
+     * {@link #write}. The same retries on lost conflicts apply.
+     */
+    abstract <T> T writeStatement(SqlWork<T> work);
+
     /** The SQL dialect of this database. */
     abstract Dialect dialect();
 

@@ -90,6 +90,16 @@ final class PostgresDatabase extends Database {
 
     @Override
     public <T> T write(SqlWork<T> work) {
+        return write(work, true);
+    }
+
+    @Override
+    <T> T writeStatement(SqlWork<T> work) {
+        return write(work, false);
+    }
+
+    /** Runs a write unit, in a transaction of its own if {@code transaction}, else as one autocommit statement. */
+    private <T> T write(SqlWork<T> work, boolean transaction) {
         ensureOpen();
         Connection joined = unit.get();
         if (joined != null) {
@@ -101,7 +111,7 @@ final class PostgresDatabase extends Database {
         }
         for (int run = 1; ; run++) {
             try {
-                return writeOnce(work);
+                return transaction ? writeOnce(work) : writeAutocommitted(work);
             } catch (SQLException | RuntimeException e) {
                 if (run < MAX_RUNS && isConflict(e)) {
                     log.debug("Write unit on {} lost a conflict ({}); running it again", location, e.getMessage());
@@ -133,6 +143,13 @@ final class PostgresDatabase extends Database {
                 }
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /** Runs work of one statement on a connection in autocommit: the statement is its own transaction. */
+    private <T> T writeAutocommitted(SqlWork<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
         }
     }
 

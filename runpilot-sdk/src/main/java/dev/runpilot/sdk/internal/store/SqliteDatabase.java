@@ -154,6 +154,14 @@ final class SqliteDatabase extends Database {
         }
     }
 
+    @Override
+    <T> T writeStatement(SqlWork<T> work) {
+        // A lone statement in autocommit would take the write lock only when it first writes, and could
+        // then fail on the upgrade; BEGIN IMMEDIATE queues for it up front. Statements here are calls, not
+        // round trips, so the COMMIT costs little.
+        return write(work);
+    }
+
     private void execute(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);

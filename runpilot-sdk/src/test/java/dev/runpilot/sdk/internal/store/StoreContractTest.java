@@ -198,6 +198,141 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aBatchClaimTakesAtMostNRunsInPriorityOrderEachWithItsOwnAttemptEventAndLease() {
+        String low = runs.submit(Job.builder().name("low").command("true").priority(1).build());
+        String high = runs.submit(Job.builder().name("high").command("true").priority(9).secret("K", "v").build());
+        String mid1 = runs.submit(Job.builder().name("mid-1").command("true").priority(5).build());
+        String mid2 = runs.submit(Job.builder().name("mid-2").command("true").priority(5).build());
+
+        List<Claim> first = attempts.claimUpTo("batcher", "host-b", LEASE, ClaimFilter.ANY, 3);
+
+        assertThat(first).extracting(Claim::runId).containsExactly(high, mid1, mid2);
+        assertThat(first).extracting(Claim::attempt).containsOnly(1);
+        assertThat(first.get(0).job().secrets()).containsEntry("K", "v");
+        for (Claim claim : first) {
+            assertThat(status(claim.runId())).isEqualTo(ASSIGNED);
+            assertThat(runs.attempts(claim.runId())).singleElement().satisfies(a -> assertThat(a.agentId()).isEqualTo("batcher"));
+            assertThat(runs.events(claim.runId())).extracting(RunEvent::to).containsExactly(QUEUED, ASSIGNED);
+        }
+        assertThat(status(low)).isEqualTo(QUEUED);
+        assertThat(attempts.claimUpTo("batcher", "host-b", LEASE, ClaimFilter.ANY, 10)).extracting(Claim::runId).containsExactly(low);
+        assertThat(attempts.claimUpTo("batcher", "host-b", LEASE, ClaimFilter.ANY, 10)).isEmpty();
+
+        // Every run of the batch holds a lease of its own: renewing one keeps only that one.
+        clock.advance(LEASE.minusSeconds(5));
+        assertThat(attempts.heartbeat("batcher", Map.of(mid1, 1), LEASE)).containsEntry(mid1, LeaseState.HELD);
+        clock.advance(Duration.ofSeconds(10));
+        List<OrphanedAttempt> lapsed = attempts.expireLeases();
+        assertThat(lapsed).extracting(OrphanedAttempt::runId).containsExactlyInAnyOrder(high, mid2, low);
+        assertThat(lapsed).extracting(OrphanedAttempt::host).containsOnly("host-b");
+        assertThat(status(mid1)).isEqualTo(ASSIGNED);
+    }
+
+    @Test
+    void aBatchClaimAsksForAtLeastOneRun() {
+        assertThatThrownBy(() -> attempts.claimUpTo("a", "h", LEASE, ClaimFilter.ANY, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void aBatchClaimTakesOnlyRunsTheAgentsRoutingAdmits() {
+        String t4 = runs.submit(Job.builder().name("t4").command("true").label("gpu", "t4").build());
+        String a100 = runs.submit(Job.builder().name("a100").command("true").label("gpu", "a100").build());
+        String plain = runs.submit(Job.builder().name("plain").command("true").label("team", "x").build());
+        ClaimFilter t4Agent = dev.runpilot.sdk.internal.server.AgentRegistry.routing(Map.of("gpu", "t4"));
+
+        assertThat(attempts.claimUpTo("t4-agent", "h", LEASE, t4Agent, 10)).extracting(Claim::runId).containsExactly(t4, plain);
+        assertThat(attempts.claimUpTo("t4-agent", "h", LEASE, t4Agent, 10)).isEmpty();
+        assertThat(status(a100)).isEqualTo(QUEUED);
+        assertThat(attempts.claimUpTo("any", "h", LEASE, ClaimFilter.ANY, 10)).extracting(Claim::runId).containsExactly(a100);
+    }
+
+    @Test
+    void runsClaimedInABatchGoThroughTheirWholeCycleAndReleaseTheirDependents() {
+        String a = runs.submit(Job.builder().name("a").command("true").secret("TOKEN", "s3cret").build());
+        String b = submit("b");
+        String child = runs.submit(Job.builder().name("child").command("true").dependsOn(a, b).build());
+
+        List<Claim> batch = attempts.claimUpTo("agent", "h", LEASE, ClaimFilter.ANY, 5);
+        assertThat(batch).extracting(Claim::runId).containsExactly(a, b);
+        for (Claim claim : batch) {
+            run(claim, "agent");
+            assertThat(status(child)).isEqualTo(PENDING);
+            assertThat(attempts.finish(claim.runId(), claim.attempt(), "agent", AttemptEnd.exited(0))).contains(SUCCEEDED);
+        }
+
+        assertThat(status(child)).isEqualTo(QUEUED);
+        assertThat(runs.events(a)).extracting(RunEvent::to).containsExactly(QUEUED, ASSIGNED, RUNNING, SUCCEEDED);
+        assertThat(runs.attempts(a)).singleElement().satisfies(attempt -> {
+            assertThat(attempt.exitCode()).hasValue(0);
+            assertThat(attempt.endedAt()).isPresent();
+        });
+        assertThat(runs.info(a).orElseThrow().finishedAt()).isPresent();
+        assertThat(storedSecrets(a)).as("secrets are forgotten when the run ends").isZero();
+        assertThat(attempts.finish(a, 1, "agent", AttemptEnd.exited(0))).as("reported twice").isEmpty();
+    }
+
+    @Test
+    void aRunCancelledWhileRunningEndsCancelledEvenIfItsProcessExitsZero() {
+        String id = submit("cancel-then-exit");
+        Claim claim = claim("a");
+        run(claim, "a");
+        assertThat(runs.cancel(id)).contains(CancelOutcome.CANCELLING);
+
+        assertThat(attempts.finish(id, claim.attempt(), "a", AttemptEnd.exited(0))).contains(CANCELLED);
+        assertThat(runs.events(id)).extracting(RunEvent::to).containsExactly(QUEUED, ASSIGNED, RUNNING, CANCELLING, CANCELLED);
+    }
+
+    @Test
+    void concurrentBatchClaimsHandEveryRunToExactlyOneAgentAndNeverMoreThanAsked() throws Exception {
+        int total = 500;
+        int agents = 8;
+        for (int i = 0; i < total; i++) {
+            submit("batch-race-" + i);
+        }
+        Map<String, String> claimedBy = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(agents);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> counts = new ArrayList<>();
+        for (int a = 0; a < agents; a++) {
+            String agent = "agent-" + a;
+            int slots = 1 + a % 5;
+            AttemptStore store = new AttemptStore(open(), clock, new Random(a));
+            counts.add(pool.submit(() -> {
+                start.await();
+                int mine = 0;
+                for (List<Claim> batch = store.claimUpTo(agent, "h", LEASE, ClaimFilter.ANY, slots); !batch.isEmpty();
+                     batch = store.claimUpTo(agent, "h", LEASE, ClaimFilter.ANY, slots)) {
+                    if (batch.size() > slots) {
+                        problems.add(agent + " asked for " + slots + " and got " + batch.size());
+                    }
+                    for (Claim c : batch) {
+                        if (claimedBy.putIfAbsent(c.runId(), agent) != null) {
+                            problems.add(c.runId() + " claimed twice");
+                        }
+                        mine++;
+                    }
+                }
+                return mine;
+            }));
+        }
+        start.countDown();
+        int sum = 0;
+        for (Future<Integer> count : counts) {
+            sum += count.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(problems).isEmpty();
+        assertThat(sum).isEqualTo(total);
+        assertThat(claimedBy).hasSize(total);
+        assertThat(runs.list(dev.runpilot.sdk.RunQuery.builder().status(ASSIGNED).limit(1000).build()).runs()).hasSize(total);
+        assertThat(runs.eventsAfter(0, 10_000)).filteredOn(e -> e.to() == ASSIGNED).hasSize(total);
+    }
+
+    @Test
     void aLapsedLeaseIsTakenBackAndTheRunQueuedAgainWhenRetriesAreLeft() {
         String id = runs.submit(Job.builder().name("lapse").command("true").retry(RetryPolicy.maxAttempts(2)).build());
         Claim claim = claim("dead");
@@ -477,6 +612,18 @@ abstract class StoreContractTest {
                 .isInstanceOf(ControlPlaneException.class)
                 .hasMessageContaining("newer RunPilot")
                 .hasMessageContaining(db.location());
+    }
+
+    private int storedSecrets(String runId) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM run_secrets WHERE run_id = ?")) {
+                p.setString(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
     }
 
     private static List<Integer> versions(Database database) {
