@@ -28,23 +28,27 @@ java -XX:ArchiveClassesAtExit="$WORK/runpilot.jsa" -XX:TieredStopAtLevel=1 -jar 
 
 HOME_DIR="$WORK/home"
 echo "nproc: $(nproc); $(java -version 2>&1 | head -n 1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "jar: $(du -h "$JAR" | cut -f1), AppCDS archive: $(du -h "$WORK/runpilot.jsa" | cut -f1); each status run starts on an empty home"
+echo "jar: $(du -h "$JAR" | cut -f1) ($(unzip -l "$JAR" | tail -n 1 | awk '{print $2}') entries), AppCDS archive: $(du -h "$WORK/runpilot.jsa" | cut -f1); each status run starts on an empty home"
 
 names=(
   "baseline: java Hello"
+  "java Hello, runpilot.jar first on the class path"
   "status, default JVM flags"
   "status, -XX:TieredStopAtLevel=1"
   "status, AppCDS"
   "status, AppCDS + TieredStopAtLevel=1"
   "./runpilot status (launcher: AppCDS + C1)"
+  "./runpilot --version (picocli, no control plane)"
 )
 commands=(
   "java -Xshare:auto -cp $WORK Hello"
+  "java -Xshare:auto -cp $JAR:$WORK Hello"
   "java -jar $JAR --home $HOME_DIR status"
   "java -XX:TieredStopAtLevel=1 -jar $JAR --home $HOME_DIR status"
   "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -jar $JAR --home $HOME_DIR status"
   "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -XX:TieredStopAtLevel=1 -jar $JAR --home $HOME_DIR status"
   "$PWD/runpilot --home $HOME_DIR status"
+  "$PWD/runpilot --version"
 )
 
 if command -v hyperfine >/dev/null; then

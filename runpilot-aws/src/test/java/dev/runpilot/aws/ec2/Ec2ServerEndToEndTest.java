@@ -63,6 +63,10 @@ class Ec2ServerEndToEndTest extends Ec2TestSupport {
                 RunResult result = run.await(Duration.ofSeconds(120)).orElseThrow();
 
                 assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+                // The provider's attempt data reaches the remote client through GET /v1/runs/{id}/attempts.
+                await().atMost(Duration.ofSeconds(10)).until(() -> run.attemptData(1).containsKey("ec2.availability-zone"));
+                assertThat(run.attemptData(1)).containsEntry("ec2.instance-type", "t3.small")
+                        .containsEntry("ec2.instance-id", moto.instancesOf(run.id()).get(0).instanceId());
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(moto.instancesOf(run.id()))
                         .singleElement().satisfies(i -> assertThat(i.state().nameAsString()).isIn("shutting-down", "terminated")));
                 // The record is written once the terminating call returns.

@@ -160,4 +160,9 @@ public final class StoreAgentPlane implements AgentPlane {
     public void recordData(String runId, int attempt, Map<String, String> data) {
         attempts.recordData(runId, attempt, data);
     }
+
+    /** Returns the data recorded on an attempt, sorted by key; empty if none. */
+    public Map<String, String> attemptData(String runId, int attempt) {
+        return attempts.data(runId, attempt);
+    }
 }

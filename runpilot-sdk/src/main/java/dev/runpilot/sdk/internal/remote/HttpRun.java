@@ -52,6 +52,17 @@ final class HttpRun implements Run {
         return ApiJson.list(get("/attempts").path("attempts"), ApiJson::attempt);
     }
 
+    /** Reads the attempt's {@code data} from {@code GET /v1/runs/{id}/attempts}; empty when it has none. */
+    @Override
+    public Map<String, String> attemptData(int attempt) {
+        for (JsonNode node : get("/attempts").path("attempts")) {
+            if (node.path("number").asInt() == attempt) {
+                return ApiJson.stringMap(node.path("data"));
+            }
+        }
+        return Map.of();
+    }
+
     /** Lists the artifacts through {@code GET /v1/runs/{id}/artifacts}. */
     @Override
     public List<dev.runpilot.sdk.Artifact> artifacts() {

@@ -144,7 +144,15 @@ final class RunRoutes {
             }
             case "attempts" -> {
                 ArrayNode array = body.putArray("attempts");
-                engine.runs().attempts(runId).forEach(a -> array.add(ApiJson.attempt(a)));
+                engine.runs().attempts(runId).forEach(a -> {
+                    ObjectNode node = ApiJson.attempt(a);
+                    Map<String, String> data = engine.plane().attemptData(runId, a.number());
+                    if (!data.isEmpty()) {
+                        ObjectNode dataNode = node.putObject("data");
+                        data.forEach(dataNode::put);
+                    }
+                    array.add(node);
+                });
             }
             case "events" -> {
                 ArrayNode array = body.putArray("events");
