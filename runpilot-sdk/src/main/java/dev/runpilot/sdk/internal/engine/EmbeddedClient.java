@@ -36,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +47,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedClient implements RunPilotClient {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedClient.class);
 
+    private volatile BiFunction<String, Duration, Optional<String>> agentTokenIssuer =
+            (runId, validFor) -> Optional.empty();
     private final Path home;
     private final boolean temporaryHome;
     private final Database db;
@@ -393,5 +397,18 @@ public final class EmbeddedClient implements RunPilotClient {
         public void recordAttemptData(String runId, int attempt, Map<String, String> data) {
             attempts.recordData(runId, attempt, data);
         }
+
+        @Override
+        public Optional<String> issueAgentToken(String runId, Duration validFor) {
+            return agentTokenIssuer.apply(runId, validFor);
+        }
+    }
+
+    /**
+     * Sets who issues the run-bound agent tokens the compute provider asks for: the server this engine
+     * runs behind. Without one (an embedded client) none is issued.
+     */
+    public void agentTokenIssuer(BiFunction<String, Duration, Optional<String>> issuer) {
+        this.agentTokenIssuer = Objects.requireNonNull(issuer, "issuer");
     }
 }
