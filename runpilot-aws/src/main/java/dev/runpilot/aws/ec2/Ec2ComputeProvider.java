@@ -331,6 +331,16 @@ public final class Ec2ComputeProvider implements ComputeProvider {
     private void launch(String runId, Launch launch) {
         ComputeContext ctx = context;
         try {
+            Optional<Instance> existing = instances.forRun(runId).stream()
+                    .filter(i -> attemptOf(i) == launch.attempt).findFirst();
+            if (existing.isPresent()) {
+                // Launched for this attempt before this client opened (a restart with terminateOnClose(false)):
+                // the same attempt's agent will claim the run; a second instance would only race it.
+                launch.instanceId = existing.get().instanceId();
+                log.info("Run {} attempt {} already has EC2 instance {} ({}); not launching another", runId, launch.attempt,
+                        existing.get().instanceId(), existing.get().state().nameAsString());
+                return;
+            }
             TemplateVersion version = template();
             String userData = UserDataScript.encode(UserDataScript.render(runId, agentUrl(runId), settings.controlPlane(),
                     agentToken(ctx, runId)));
