@@ -196,10 +196,13 @@ public final class EmbeddedClient implements RunPilotClient {
     }
 
     /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
-    private static List<String> unsupportedByEngine(Job job) {
+    private List<String> unsupportedByEngine(Job job) {
         List<String> problems = new ArrayList<>();
-        job.resourceClass().ifPresent(c -> problems.add("resourceClass '" + c + "': routing by resource class needs RunPilot"
-                + " server agents; the embedded engine has one kind of worker"));
+        job.resourceClass().filter(c -> !options.resourceClasses.contains(c)).ifPresent(c -> problems.add("resourceClass '" + c
+                + "' is not offered by this client's workers (" + (options.resourceClasses.isEmpty() ? "none declared"
+                : "they offer " + String.join(", ", options.resourceClasses)) + "); declare it with"
+                + " RunPilotClient.Builder.resourceClasses(\"" + c + "\") if this machine has what it needs, or submit to a RunPilot"
+                + " server whose agents offer it"));
         return problems;
     }
 

@@ -33,6 +33,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     String runtimeName;
     ContainerRuntime runtime;
     int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.Set<String> resourceClasses = java.util.Set.of();
     Duration lease = DEFAULT_LEASE;
     Duration grace = DEFAULT_GRACE;
     ClassLoader classLoader;
@@ -215,6 +216,20 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             extractor.decryptionKey(encryptionKey);
         }
         return extractor.build();
+    }
+
+    @Override
+    public RunPilotClient.Builder resourceClasses(String... classes) {
+        Objects.requireNonNull(classes, "classes");
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        for (String c : classes) {
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException("A resource class must not be blank");
+            }
+            set.add(c.trim());
+        }
+        this.resourceClasses = java.util.Collections.unmodifiableSet(set);
+        return this;
     }
 
     @Override
