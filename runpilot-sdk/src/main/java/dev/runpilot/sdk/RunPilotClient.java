@@ -228,6 +228,19 @@ public interface RunPilotClient extends AutoCloseable {
         Builder workers(int workers);
 
         /**
+         * Declares the resource classes (such as {@code gpu-large}) this client's in-process workers
+         * offer. Default none: the embedded engine refuses a job naming a
+         * {@link Job#resourceClass() resource class} rather than run it on hardware that may lack it.
+         * Declaring a class says this machine has what such jobs need; every client on the same home
+         * is assumed to have the same. (Agents of a RunPilot server are routed by their own labels.)
+         *
+         * @param classes the classes offered; none clears the list
+         * @return this builder
+         * @since 0.2.0
+         */
+        Builder resourceClasses(String... classes);
+
+        /**
          * Sets how long a claim on a run lasts without a heartbeat. Default 30 s. A run whose agent died
          * is recovered this long after the agent's last heartbeat.
          *

@@ -92,6 +92,27 @@ class BadInputTest {
     }
 
     @Test
+    void resourceClassesTheWorkersDoNotOfferAreRefusedWithTheFixNamed() {
+        try (RunPilotClient client = RunPilot.client().inMemory().workers(0).resourceClasses("cpu-small").build()) {
+            assertThatThrownBy(() -> client.submit(shell("out", "true").resourceClass("gpu-large").build()))
+                    .isInstanceOf(InvalidJobException.class)
+                    .hasMessageContaining("resourceClass 'gpu-large'")
+                    .hasMessageContaining("they offer cpu-small")
+                    .hasMessageContaining("resourceClasses(\"gpu-large\")");
+            assertThat(client.list().runs()).isEmpty();
+        }
+    }
+
+    @Test
+    void aResourceClassTheWorkersOfferRuns() {
+        try (RunPilotClient client = RunPilot.client().inMemory().runtime("process").resourceClasses("gpu-large").build()) {
+            RunResult result = client.submit(shell("gpu-job", "echo on the gpu box").resourceClass("gpu-large").build()).await();
+
+            assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void fieldsOfLaterFeaturesAreRefusedWithTheFieldNamed() {
         try (RunPilotClient client = RunPilot.client().inMemory().workers(0).build()) {
             assertThatThrownBy(() -> client.submit(shell("out", "true").resourceClass("gpu-large").build()))

@@ -310,12 +310,40 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
     }
 
+    /**
+     * The token the instance's agent reports with: the builder's issuer when one was given, else a
+     * token the control plane binds to this run, valid for the job's timeout (6 h without one) plus an
+     * hour to boot and the shutdown grace, so a copy read from the user data is worth little.
+     */
+    private Optional<String> agentToken(ComputeContext ctx, String runId) {
+        if (settings.agentTokens().isPresent()) {
+            return settings.agentTokens().get().apply(runId);
+        }
+        if (settings.controlPlane().isEmpty()) {
+            return Optional.empty();
+        }
+        Duration timeout = ctx.run(runId).flatMap(r -> r.job().timeout()).orElse(Duration.ofHours(6));
+        Duration validFor = timeout.plus(Duration.ofHours(1)).plus(settings.shutdownGrace());
+        Duration max = Duration.ofDays(7);
+        return ctx.issueAgentToken(runId, validFor.compareTo(max) > 0 ? max : validFor);
+    }
+
     private void launch(String runId, Launch launch) {
         ComputeContext ctx = context;
         try {
+            Optional<Instance> existing = instances.forRun(runId).stream()
+                    .filter(i -> attemptOf(i) == launch.attempt).findFirst();
+            if (existing.isPresent()) {
+                // Launched for this attempt before this client opened (a restart with terminateOnClose(false)):
+                // the same attempt's agent will claim the run; a second instance would only race it.
+                launch.instanceId = existing.get().instanceId();
+                log.info("Run {} attempt {} already has EC2 instance {} ({}); not launching another", runId, launch.attempt,
+                        existing.get().instanceId(), existing.get().state().nameAsString());
+                return;
+            }
             TemplateVersion version = template();
             String userData = UserDataScript.encode(UserDataScript.render(runId, agentUrl(runId), settings.controlPlane(),
-                    settings.agentTokens().apply(runId)));
+                    agentToken(ctx, runId)));
             Optional<Launched> launched = launcher.launch(version, runId, launch.attempt, userData,
                     () -> isWanted(runId, launch),
                     id -> {
@@ -518,7 +546,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         private URI agentUrl;
         private Ec2Settings.AgentJar agentJar;
         private URI controlPlane;
-        private Function<String, Optional<String>> agentTokens = runId -> Optional.empty();
+        private Function<String, Optional<String>> agentTokens;
         private Ec2Prices prices;
         boolean terminateOnClose = true;
 
@@ -774,9 +802,13 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
 
         /**
-         * Issues the agent token each instance gets, bound to its run. Default none. The token travels in
-         * the instance's user data, which anyone allowed {@code ec2:DescribeInstanceAttribute} can read:
-         * issue short-lived tokens that can only claim and report that one run.
+         * Issues the agent token each instance gets. Default: with a {@link #controlPlane(URI) control
+         * plane}, the token the {@code RunPilotServer} running this provider issues through
+         * {@link ComputeContext#issueAgentToken}: bound to the run, so its agent can claim and report on
+         * that run only, and expiring after the job's timeout (6 h without one) plus an hour and the
+         * shutdown grace. The token travels in the instance's user data, which anyone allowed
+         * {@code ec2:DescribeInstanceAttribute} can read: an issuer of your own should issue tokens as
+         * narrow (see {@code Tokens.createRunAgentToken}). Without a control plane no token is issued.
          *
          * @param issuer run id to token
          * @return this builder
@@ -828,7 +860,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
             return new Ec2Settings(templateName, instanceType, fallbackInstanceTypes, subnets, securityGroupIds,
                     Optional.ofNullable(amiId), amiParameter, Optional.ofNullable(instanceProfile), tags, owner, launchTimeout,
                     pollInterval, maxLifetime, reconcileInterval, shutdownGrace, Optional.ofNullable(agentUrl), Optional.ofNullable(agentJar),
-                    Optional.ofNullable(controlPlane), agentTokens, prices != null ? prices : Ec2Prices.shipped());
+                    Optional.ofNullable(controlPlane), Optional.ofNullable(agentTokens), prices != null ? prices : Ec2Prices.shipped());
         }
 
         Ec2Client ec2() {

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -98,6 +101,13 @@ final class MotoEc2 implements AutoCloseable {
     List<Instance> instancesOf(String runId) {
         return runPilotInstances().stream().filter(i -> i.tags().stream()
                 .anyMatch(t -> t.key().equals("runpilot:run-id") && t.value().equals(runId))).toList();
+    }
+
+    /** The user data script the instance was launched with, decoded. */
+    String userData(String instanceId) {
+        String encoded = ec2.describeInstanceAttribute(r -> r.instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))
+                .userData().value();
+        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
     static String tag(Instance instance, String key) {

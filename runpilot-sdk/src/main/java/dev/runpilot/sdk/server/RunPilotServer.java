@@ -62,7 +62,8 @@ public final class RunPilotServer implements AutoCloseable {
         this.engine = engine;
         Clock clock = Clock.systemUTC();
         TokenStore tokenStore = new TokenStore(engine.database(), clock);
-        this.tokens = new Tokens(tokenStore);
+        this.tokens = new Tokens(tokenStore, engine.runs()::exists, clock);
+        engine.agentTokenIssuer((runId, validFor) -> Optional.of(tokens.createRunAgentToken(runId, validFor)));
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runpilot-server-archive");
             t.setDaemon(true);

@@ -2,8 +2,11 @@ package dev.runpilot.sdk.server;
 
 import dev.runpilot.sdk.internal.server.Principal;
 import dev.runpilot.sdk.internal.server.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Creates and revokes the bearer tokens a {@link RunPilotServer} accepts.
@@ -14,16 +17,27 @@ import java.util.Optional;
  *   <li>a <em>user</em> token submits runs into its project and reads, follows and cancels that
  *       project's runs, nothing else;</li>
  *   <li>an <em>agent</em> token registers agents, claims runs, and renews and reports on the runs its
- *       agents hold, nothing else.</li>
+ *       agents hold, nothing else;</li>
+ *   <li>a <em>run-bound agent token</em> ({@link #createRunAgentToken}) is an agent token that expires
+ *       and whose agents can claim and report on one run only: the token a compute provider puts on a
+ *       machine it launches for that run, where it cannot be kept secret from whoever can read the
+ *       machine's configuration.</li>
  * </ul>
  * Tokens live in the server's database, so every server process on that database accepts them.
  * Thread-safe.
  */
 public final class Tokens {
-    private final TokenStore store;
+    /** The longest a run-bound agent token may live. */
+    static final Duration MAX_RUN_TOKEN_LIFETIME = Duration.ofDays(7);
 
-    Tokens(TokenStore store) {
+    private final TokenStore store;
+    private final Predicate<String> runExists;
+    private final Clock clock;
+
+    Tokens(TokenStore store, Predicate<String> runExists, Clock clock) {
         this.store = store;
+        this.runExists = runExists;
+        this.clock = clock;
     }
 
     /**
@@ -70,6 +84,34 @@ public final class Tokens {
     public String createAgentToken(String name) {
         Objects.requireNonNull(name, "name");
         return store.create(Principal.Kind.AGENT, Optional.empty(), name);
+    }
+
+    /**
+     * Creates an agent token bound to one run, for the machine that runs it. An agent registered with
+     * it is routed to that run alone, whatever labels it asks for, and like every agent reports only on
+     * runs it holds; the token is refused with 401 once {@code validFor} has passed. Give it the run's
+     * timeout plus the time a machine takes to boot and ship its logs.
+     *
+     * @param runId the run, which must exist on this server's database
+     * @param validFor how long the token is accepted, at most 7 days
+     * @return the token, in clear; shown only now
+     * @throws IllegalArgumentException if the run does not exist, or {@code validFor} is not positive or
+     *     longer than 7 days
+     * @since 0.2.0
+     */
+    public String createRunAgentToken(String runId, Duration validFor) {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(validFor, "validFor");
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(MAX_RUN_TOKEN_LIFETIME) > 0) {
+            throw new IllegalArgumentException("A run-bound agent token must be valid for more than 0 and at most "
+                    + MAX_RUN_TOKEN_LIFETIME.toDays() + " days, was " + validFor);
+        }
+        if (!runExists.test(runId)) {
+            throw new IllegalArgumentException("No run with id '" + runId + "' on this server's database; a run-bound agent"
+                    + " token is created for an existing run");
+        }
+        return store.create(Principal.Kind.AGENT, Optional.empty(), "agent token for run " + runId, Optional.of(runId),
+                Optional.of(clock.instant().plus(validFor)));
     }
 
     /**

@@ -78,4 +78,19 @@ public interface ComputeContext extends ProviderContext {
     default void recordAttemptData(String runId, int attempt, Map<String, String> data) {
         throw new UnsupportedOperationException("This client cannot record data on run " + runId);
     }
+
+    /**
+     * Issues an agent token bound to one run, for a machine the provider launches to run it: agents
+     * registered with it can claim and report on that run only, and it is refused once
+     * {@code validFor} has passed. A {@code RunPilotServer} issues them; an embedded client, whose
+     * agents need no token, returns empty (the default).
+     *
+     * @param runId the run the machine is launched for
+     * @param validFor how long the token is accepted (at most 7 days)
+     * @return the token in clear, or empty if this control plane issues none
+     * @since 0.2.0
+     */
+    default Optional<String> issueAgentToken(String runId, java.time.Duration validFor) {
+        return Optional.empty();
+    }
 }

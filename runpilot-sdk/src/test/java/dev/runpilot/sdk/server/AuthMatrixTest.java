@@ -2,6 +2,7 @@ package dev.runpilot.sdk.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.runpilot.sdk.ApiException;
 import dev.runpilot.sdk.Run;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,63 @@ class AuthMatrixTest {
         assertThat(notHeld.statusCode()).isEqualTo(409);
         assertThat(notHeld.body()).contains("lease_lost");
         assertThat(foreignAgent.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void runBoundAgentTokenClaimsItsRunAndNothingElse() throws Exception {
+        String first = submitAs(teamA);
+        String bound = submitAs(teamA);
+        String token = server.tokens().createRunAgentToken(bound, Duration.ofHours(1));
+        // Asks for no run; the token routes it to its own.
+        String agentId = register(token);
+
+        HttpResponse<String> claim = send("POST", "/v1/runs/acquire", token, "{\"agentId\":\"" + agentId + "\"}");
+        HttpResponse<String> again = send("POST", "/v1/runs/acquire", token, "{\"agentId\":\"" + agentId + "\"}");
+        HttpResponse<String> reportOnOther = send("PUT", "/v1/runs/" + first + "/logs", token,
+                "{\"agentId\":\"" + agentId + "\",\"lines\":[]}");
+
+        assertThat(claim.statusCode()).isEqualTo(200);
+        assertThat(claim.body()).contains("\"runId\":\"" + bound + "\"").doesNotContain(first);
+        assertThat(again.statusCode()).as("the queued run of the same project is not its").isEqualTo(204);
+        assertThat(reportOnOther.statusCode()).isEqualTo(409);
+        assertThat(send("GET", "/v1/auth/me", token, null).body()).contains("\"kind\":\"agent\"", "\"runId\":\"" + bound + "\"");
+    }
+
+    @Test
+    void runBoundAgentTokenCannotRegisterAnAgentForAnotherRun() throws Exception {
+        String bound = submitAs(teamA);
+        String other = submitAs(teamA);
+        String token = server.tokens().createRunAgentToken(bound, Duration.ofHours(1));
+
+        HttpResponse<String> response = send("POST", "/v1/agents/register", token,
+                "{\"host\":\"test\",\"slots\":1,\"labels\":{\"runpilot.run-id\":\"" + other + "\"}}");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("bound to run " + bound).doesNotContain("agentId");
+    }
+
+    @Test
+    void expiredTokenIsRefusedWith401() throws Exception {
+        String runId = submitAs(teamA);
+        String token = server.tokens().createRunAgentToken(runId, Duration.ofMillis(300));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> response = send("POST", "/v1/agents/register", token, "{\"host\":\"late\",\"slots\":1}");
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.body()).contains("unauthorized").doesNotContain("agentId");
+        });
+    }
+
+    @Test
+    void runBoundTokensAreIssuedOnlyForExistingRunsAndBoundedLifetimes() {
+        String runId = submitAs(teamA);
+
+        assertThatThrownBy(() -> server.tokens().createRunAgentToken("run-that-never-was", Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run-that-never-was");
+        assertThatThrownBy(() -> server.tokens().createRunAgentToken(runId, Duration.ofDays(8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 7 days");
+        assertThatThrownBy(() -> server.tokens().createRunAgentToken(runId, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

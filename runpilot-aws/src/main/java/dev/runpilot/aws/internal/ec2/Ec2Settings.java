@@ -31,7 +31,7 @@ public record Ec2Settings(
         Optional<URI> agentUrl,
         Optional<AgentJar> agentJar,
         Optional<URI> controlPlane,
-        Function<String, Optional<String>> agentTokens,
+        Optional<Function<String, Optional<String>>> agentTokens,
         Ec2Prices prices) {
 
     public Ec2Settings {

@@ -36,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +47,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedClient implements RunPilotClient {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedClient.class);
 
+    private volatile BiFunction<String, Duration, Optional<String>> agentTokenIssuer =
+            (runId, validFor) -> Optional.empty();
     private final Path home;
     private final boolean temporaryHome;
     private final Database db;
@@ -191,10 +195,13 @@ public final class EmbeddedClient implements RunPilotClient {
     }
 
     /** Fields whose features are not part of the embedded engine yet: refused rather than ignored. */
-    private static List<String> unsupportedByEngine(Job job) {
+    private List<String> unsupportedByEngine(Job job) {
         List<String> problems = new ArrayList<>();
-        job.resourceClass().ifPresent(c -> problems.add("resourceClass '" + c + "': routing by resource class needs RunPilot"
-                + " server agents; the embedded engine has one kind of worker"));
+        job.resourceClass().filter(c -> !options.resourceClasses.contains(c)).ifPresent(c -> problems.add("resourceClass '" + c
+                + "' is not offered by this client's workers (" + (options.resourceClasses.isEmpty() ? "none declared"
+                : "they offer " + String.join(", ", options.resourceClasses)) + "); declare it with"
+                + " RunPilotClient.Builder.resourceClasses(\"" + c + "\") if this machine has what it needs, or submit to a RunPilot"
+                + " server whose agents offer it"));
         return problems;
     }
 
@@ -400,5 +407,18 @@ public final class EmbeddedClient implements RunPilotClient {
         public void recordAttemptData(String runId, int attempt, Map<String, String> data) {
             attempts.recordData(runId, attempt, data);
         }
+
+        @Override
+        public Optional<String> issueAgentToken(String runId, Duration validFor) {
+            return agentTokenIssuer.apply(runId, validFor);
+        }
+    }
+
+    /**
+     * Sets who issues the run-bound agent tokens the compute provider asks for: the server this engine
+     * runs behind. Without one (an embedded client) none is issued.
+     */
+    public void agentTokenIssuer(BiFunction<String, Duration, Optional<String>> issuer) {
+        this.agentTokenIssuer = Objects.requireNonNull(issuer, "issuer");
     }
 }

@@ -33,6 +33,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     String runtimeName;
     ContainerRuntime runtime;
     int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.Set<String> resourceClasses = java.util.Set.of();
     Duration lease = DEFAULT_LEASE;
     Duration grace = DEFAULT_GRACE;
     ClassLoader classLoader;
@@ -221,6 +222,20 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     dev.runpilot.sdk.internal.archive.JobSourceBundler sourceBundler(Path tempDir) {
         return new dev.runpilot.sdk.internal.archive.JobSourceBundler(tempDir, java.util.Optional.ofNullable(signingKey),
                 java.util.Optional.ofNullable(encryptionKey), progress);
+    }
+
+    @Override
+    public RunPilotClient.Builder resourceClasses(String... classes) {
+        Objects.requireNonNull(classes, "classes");
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        for (String c : classes) {
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException("A resource class must not be blank");
+            }
+            set.add(c.trim());
+        }
+        this.resourceClasses = java.util.Collections.unmodifiableSet(set);
+        return this;
     }
 
     @Override

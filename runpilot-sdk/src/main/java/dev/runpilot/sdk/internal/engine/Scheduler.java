@@ -61,6 +61,7 @@ final class Scheduler implements AutoCloseable {
     }
 
     private void loop() {
+        replayQueued();
         while (!stopping) {
             try {
                 Thread.sleep(TICK_MILLIS);
@@ -86,6 +87,35 @@ final class Scheduler implements AutoCloseable {
                     log.warn("Scheduler task {} failed: {}", task, e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * Tells the compute provider of every run already queued when this client opened: runs submitted
+     * while no client was open, or by a client that has closed, whose QUEUED event came before this
+     * scheduler started following the log. A provider that already launched for a run (say before a
+     * restart) is expected to recognise its own machine rather than launch another.
+     */
+    private void replayQueued() {
+        List<String> queued;
+        try {
+            queued = runs.queuedRunIds();
+        } catch (RuntimeException e) {
+            log.warn("Could not list the queued runs for compute provider '{}': {}", compute.name(), e.getMessage());
+            return;
+        }
+        for (String runId : queued) {
+            if (stopping) {
+                return;
+            }
+            try {
+                compute.runQueued(runId);
+            } catch (RuntimeException e) {
+                log.warn("Compute provider '{}' failed on queued run {}: {}", compute.name(), runId, e.getMessage());
+            }
+        }
+        if (!queued.isEmpty()) {
+            log.debug("Told compute provider '{}' of {} run(s) queued before this client opened", compute.name(), queued.size());
         }
     }
 

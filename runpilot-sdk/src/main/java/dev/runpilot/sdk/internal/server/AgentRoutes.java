@@ -89,7 +89,16 @@ final class AgentRoutes {
         if (slots < 1 || slots > 1024) {
             throw ApiError.badRequest("slots must be between 1 and 1024, was " + slots);
         }
-        Map<String, String> labels = ApiJson.stringMap(body.path("labels"));
+        Map<String, String> labels = new LinkedHashMap<>(ApiJson.stringMap(body.path("labels")));
+        if (agent.runId().isPresent()) {
+            // A run-bound token: whatever the agent asks for, it is routed to that run alone.
+            String bound = agent.runId().get();
+            String asked = labels.get(AgentRegistry.RUN_ID_LABEL);
+            if (asked != null && !asked.equals(bound)) {
+                throw ApiError.forbidden("this agent token is bound to run " + bound + "; it cannot register an agent for run " + asked);
+            }
+            labels.put(AgentRegistry.RUN_ID_LABEL, bound);
+        }
         JsonNode resources = body.path("resources").isObject() ? body.path("resources") : ApiJson.object();
         String id = engine.agents().register(agent.tokenId(), host, labels, resources, slots);
         log.info("Agent {} registered from {} with labels {}", id, host, labels);

@@ -9,8 +9,10 @@ import java.util.Optional;
  * @param kind user or agent
  * @param project the project of a user token; empty for agent tokens
  * @param name the token's name
+ * @param runId for an agent token bound to one run, that run: its agents may claim and report on
+ *     nothing else
  */
-public record Principal(String tokenId, Kind kind, Optional<String> project, String name) {
+public record Principal(String tokenId, Kind kind, Optional<String> project, String name, Optional<String> runId) {
     /** What a token may do. */
     public enum Kind {
         /** Submits and reads runs of its own project. */

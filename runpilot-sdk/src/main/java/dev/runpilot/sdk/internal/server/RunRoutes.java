@@ -257,6 +257,7 @@ final class RunRoutes {
         ObjectNode node = ApiJson.object().put("tokenId", principal.tokenId()).put("kind", principal.kind().wireName())
                 .put("name", principal.name());
         principal.project().ifPresent(p -> node.put("project", p));
+        principal.runId().ifPresent(r -> node.put("runId", r));
         return node;
     }
 

@@ -324,6 +324,20 @@ public final class RunStore {
         });
     }
 
+    /** The ids of the runs waiting in the queue now, in the order agents claim them. */
+    public List<String> queuedRunIds() {
+        return db.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM runs WHERE status = 'QUEUED' ORDER BY priority DESC, seq");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
     /** Every finished run's id and finish time, most recently finished first: what artifact retention walks. */
     public List<FinishedRun> finishedRuns() {
         return db.read(c -> {

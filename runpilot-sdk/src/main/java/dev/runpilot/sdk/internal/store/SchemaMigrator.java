@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrator {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
     static final List<String> SCRIPTS = List.of("V1__runs.sql", "V2__source_bundles.sql", "V3__server.sql", "V4__attempt_data.sql",
-            "V5__source_uploads.sql");
+            "V5__source_uploads.sql", "V6__run_tokens.sql");
 
     private final String location;
 
