@@ -12,6 +12,7 @@ import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
 import dev.runpilot.sdk.internal.archive.JobSourceBundler;
 import dev.runpilot.sdk.internal.store.JobCodec;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
