@@ -359,9 +359,10 @@ public final class Ec2ComputeProvider implements ComputeProvider {
                 l.subnetId().ifPresent(s -> data.put("ec2.subnet-id", s));
                 ctx.recordAttemptData(runId, launch.attempt, data);
             });
-            if (launched.isPresent() && !isWanted(runId, launch) && !isClaimed(runId, launch)) {
+            if (launched.isPresent() && !isWanted(runId, launch) && !isClaimed(runId, launch) && !(closed && !terminateOnClose)) {
                 // Cancelled while the instance was starting: runFinished may have run before it existed.
-                // (An instance whose agent already claimed the run is left to runFinished and its grace.)
+                // (An instance whose agent already claimed the run is left to runFinished and its grace, and one
+                // that finished starting as a client closed with terminateOnClose(false) is left to the next client.)
                 releaseQuietly(runId, instance -> attemptOf(instance) == launch.attempt, "run " + runId + " no longer needs it");
             }
         } catch (NoCapacityException e) {
