@@ -49,10 +49,11 @@ class EventFollowTest {
                 client.followEvents(seen::add);
                 returnedInterrupted.set(Thread.currentThread().isInterrupted());
             });
-            // Events from now on only: none of the finished run's. Wait until the follower is reading.
-            Run first = client.submit(EngineFixture.shell("first", "true").build());
-            await().atMost(Duration.ofSeconds(60)).until(() -> seen.stream().anyMatch(e -> e.runId().equals(first.id())
-                    && e.to() == RunStatus.SUCCEEDED) || first.status().isTerminal() && seen.isEmpty());
+            // Events from now on only: none of the finished run's. A run that waits until the follower
+            // has caught one of its events proves that the follower is reading before the next submission.
+            Run first = client.submit(EngineFixture.shell("first", "sleep 60").build());
+            await().atMost(Duration.ofSeconds(60)).until(() -> seen.stream().anyMatch(e -> e.runId().equals(first.id())));
+            first.cancel();
             Run second = client.submit(EngineFixture.shell("second", "true").build());
             await().atMost(Duration.ofSeconds(60)).until(() -> seen.stream().anyMatch(e -> e.runId().equals(second.id())
                     && e.to() == RunStatus.SUCCEEDED));
