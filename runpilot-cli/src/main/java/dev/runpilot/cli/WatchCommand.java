@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +46,21 @@ final class WatchCommand extends BaseCommand {
     public Integer call() {
         Output output = output();
         boolean redraw = Terminal.isInteractive() && !output.isStructured();
+        Thread follower = null;
         try (RunPilotClient client = root().openClient(0, false)) {
             Run run = client.run(runId);
+            // Status changes arrive on the run's event stream and wake the loop at once; logs and
+            // metrics are read when woken, or every interval at the latest.
+            Semaphore changed = new Semaphore(0);
+            follower = new Thread(() -> {
+                try {
+                    run.followEvents(event -> changed.release());
+                } catch (RuntimeException e) {
+                    // Watching goes on by interval alone.
+                }
+            }, "runpilot-watch-events");
+            follower.setDaemon(true);
+            follower.start();
             long after = 0;
             RunStatus lastStatus = null;
             Map<String, Double> lastMetrics = Map.of();
@@ -77,8 +92,23 @@ final class WatchCommand extends BaseCommand {
                     }
                     return exitCode(info);
                 }
-                run.await(interval);
+                awaitChange(changed);
             }
+        } finally {
+            if (follower != null) {
+                follower.interrupt();
+            }
+        }
+    }
+
+    private void awaitChange(Semaphore changed) {
+        try {
+            if (changed.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                changed.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.runpilot.sdk.RunPilotException("Interrupted while watching run " + runId, e);
         }
     }
 

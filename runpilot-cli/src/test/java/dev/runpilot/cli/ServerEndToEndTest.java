@@ -111,6 +111,27 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void watchFollowsARunOnTheServerToItsEndAndExitsWithItsCode() throws IOException {
+        Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
+        String id = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "watched",
+                "--", "sh", "-c", "echo watched-line; sleep 1; exit 4").json().get("id").asText();
+        Cli.Started watch = client.start("-o", "json", "--endpoint", uri, "--token", userToken, "watch", id);
+        Cli agentCli = new Cli(Files.createDirectories(dir.resolve("agent-home")));
+        agentCli.run("agent", "--endpoint", uri, "--token", agentToken, "--once");
+
+        Cli.Result watched = watch.await();
+        assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(4);
+        java.util.List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : watched.out().split("\n")) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).anyMatch(l -> l.get("type").asText().equals("log") && l.get("line").get("text").asText()
+                .equals("watched-line"));
+        assertThat(lines).anyMatch(l -> l.get("type").asText().equals("status")
+                && l.get("run").get("status").asText().equals("FAILED"));
+    }
+
+    @Test
     void anAgentBoundToOneRunRunsThatRunOnlyAndExits() throws IOException {
         Cli client = new Cli(Files.createDirectories(dir.resolve("client-home")));
         String other = client.run("-o", "json", "--endpoint", uri, "--token", userToken, "submit", "--name", "other",

@@ -114,6 +114,25 @@ public interface Run {
     List<RunEvent> events();
 
     /**
+     * Delivers every event of the run's audit log from the start, then each new one as it happens,
+     * and returns once the run has finished and its last event was delivered: the event-stream
+     * counterpart of {@link RunLogs#follow(java.util.function.Consumer)}.
+     *
+     * <p>Blocks the calling thread. If the thread is interrupted, returns early with its interrupt
+     * flag set. Events are delivered on the calling thread, in order, each exactly once. A client of a
+     * RunPilot server reads the server's event stream and reconnects after the last event it
+     * delivered when the connection drops.
+     *
+     * @param consumer receives each event
+     * @throws RunNotFoundException if the run does not exist
+     * @throws UnsupportedOperationException if this kind of client cannot follow events (the default)
+     * @since 0.2.0
+     */
+    default void followEvents(java.util.function.Consumer<RunEvent> consumer) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not follow events");
+    }
+
+    /**
      * Lists the artifacts the run's attempts saved: the files matching {@link Job#artifacts()}, read
      * from the client's storage. Artifacts are uploaded before an attempt's status is reported, so
      * once {@link #await()} returns they are all listed.

@@ -104,6 +104,39 @@ public interface RunPilotClient extends AutoCloseable {
     }
 
     /**
+     * Delivers the events of every run this client can read (a server: the token's project) with a
+     * sequence number above {@code afterSequence}, then each new one as it happens, until the calling
+     * thread is interrupted. For one run's events until it ends, use {@link Run#followEvents}.
+     *
+     * <p>Blocks the calling thread; run it on a thread of your own and interrupt that thread (or
+     * cancel its {@code Future}) to stop. Returns with the interrupt flag set. Events are delivered on
+     * the calling thread, in sequence order, each exactly once; an exception the consumer throws ends
+     * the call and propagates. A client of a RunPilot server reads {@code GET /v1/events} and
+     * reconnects after the last event it delivered when the connection drops.
+     *
+     * @param afterSequence the sequence number of the last event already seen, 0 for the start of the log
+     * @param consumer receives each event
+     * @throws UnsupportedOperationException if this client cannot follow events (the default)
+     * @throws ApiException if the server refuses the stream
+     * @since 0.2.0
+     */
+    default void followEvents(long afterSequence, java.util.function.Consumer<RunEvent> consumer) {
+        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") cannot follow events");
+    }
+
+    /**
+     * Like {@link #followEvents(long, java.util.function.Consumer)}, starting with the events that
+     * happen after the call: nothing from the past is delivered.
+     *
+     * @param consumer receives each event
+     * @throws UnsupportedOperationException if this client cannot follow events (the default)
+     * @since 0.2.0
+     */
+    default void followEvents(java.util.function.Consumer<RunEvent> consumer) {
+        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") cannot follow events");
+    }
+
+    /**
      * Lists the agents registered with the RunPilot server this client talks to
      * ({@code GET /v1/agents}), newest registration first, with the runs each holds now (only the
      * runs of the caller's project are named).
@@ -365,6 +398,34 @@ public interface RunPilotClient extends AutoCloseable {
          * @return this builder
          */
         default Builder requestTimeout(Duration timeout) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Uses this TLS context for {@code https://} calls to the {@link #endpoint(URI) server}, such as
+         * one that trusts a private CA or presents a client certificate. Wins over
+         * {@link #trustCertificates(Path)} and the profile's {@code ca_certificate}. Default: the JDK's
+         * default context (its trust store).
+         *
+         * @param context an initialised context
+         * @return this builder
+         * @since 0.2.0
+         */
+        default Builder sslContext(javax.net.ssl.SSLContext context) {
+            throw new UnsupportedOperationException("This builder has no remote control plane");
+        }
+
+        /**
+         * Trusts the certificates of a PEM file, and only those, for {@code https://} calls to the
+         * {@link #endpoint(URI) server}: for a server whose certificate a private CA signed. Wins over
+         * the profile's {@code ca_certificate = /path/ca.pem}. Default: the JDK's trust store.
+         *
+         * @param pemFile one or more {@code -----BEGIN CERTIFICATE-----} blocks; read when the client is built
+         * @return this builder
+         * @throws RunPilotException from {@link #build()} if the file cannot be read or holds no certificate
+         * @since 0.2.0
+         */
+        default Builder trustCertificates(Path pemFile) {
             throw new UnsupportedOperationException("This builder has no remote control plane");
         }
 

@@ -33,8 +33,9 @@ import java.util.Set;
  * token_endpoint = https://auth.example.com/oauth2/token
  * client_id = runpilot-cli
  * </pre>
- * Keys: {@code endpoint} (required), {@code token}, and for OAuth2 {@code refresh_token},
- * {@code token_endpoint}, {@code client_id}, {@code client_secret}. A profile with a refresh token and
+ * Keys: {@code endpoint} (required), {@code token}, {@code ca_certificate} (a PEM file of the CA
+ * certificates to trust for the endpoint, instead of the JDK's trust store), and for OAuth2
+ * {@code refresh_token}, {@code token_endpoint}, {@code client_id}, {@code client_secret}. A profile with a refresh token and
  * a token endpoint gets a new access token when the server answers 401, and the file is updated.
  *
  * <p>The file holds secrets, so it must be readable by its owner only: a file that the group or

@@ -225,6 +225,17 @@ public final class EmbeddedClient implements RunPilotClient {
     }
 
     @Override
+    public void followEvents(long afterSequence, java.util.function.Consumer<dev.runpilot.sdk.RunEvent> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        new StoreEventFollower(runs, signal, location()).followAll(afterSequence, consumer);
+    }
+
+    @Override
+    public void followEvents(java.util.function.Consumer<dev.runpilot.sdk.RunEvent> consumer) {
+        followEvents(runs.lastEventSeq(), consumer);
+    }
+
+    @Override
     public PrunedArtifacts pruneArtifacts(ArtifactRetention retention) {
         Objects.requireNonNull(retention, "retention");
         ensureOpen();

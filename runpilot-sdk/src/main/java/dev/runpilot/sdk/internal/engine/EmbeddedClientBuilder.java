@@ -47,6 +47,20 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     String profile;
     dev.runpilot.sdk.RetryPolicy apiRetry = dev.runpilot.sdk.internal.remote.RemoteClients.DEFAULT_RETRY;
     Duration requestTimeout = Duration.ofSeconds(30);
+    javax.net.ssl.SSLContext sslContext;
+    Path caCertificates;
+
+    @Override
+    public RunPilotClient.Builder sslContext(javax.net.ssl.SSLContext context) {
+        this.sslContext = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    @Override
+    public RunPilotClient.Builder trustCertificates(Path pemFile) {
+        this.caCertificates = Objects.requireNonNull(pemFile, "pemFile");
+        return this;
+    }
 
     @Override
     public RunPilotClient.Builder endpoint(URI endpoint) {
@@ -251,6 +265,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
                     ? dev.runpilot.sdk.config.Profiles.at(home.resolve("config")) : dev.runpilot.sdk.config.Profiles.atDefaultLocation();
             return dev.runpilot.sdk.internal.remote.RemoteClients.open(java.util.Optional.ofNullable(endpoint),
                     java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout,
+                    java.util.Optional.ofNullable(sslContext), java.util.Optional.ofNullable(caCertificates),
                     sourceBundler(home != null ? home.toAbsolutePath().resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"))));
         }
         return EmbeddedClient.open(this);

@@ -128,6 +128,12 @@ final class EmbeddedRun implements Run {
     }
 
     @Override
+    public void followEvents(java.util.function.Consumer<RunEvent> consumer) {
+        java.util.Objects.requireNonNull(consumer, "consumer");
+        new StoreEventFollower(client.runs(), client.signal(), client.location()).followRun(id, consumer);
+    }
+
+    @Override
     public List<Artifact> artifacts() {
         return client.artifacts().list(id);
     }

@@ -49,6 +49,20 @@ final class ApiTransport implements AutoCloseable {
     private final CircuitBreaker breaker;
 
     ApiTransport(URI base, Credentials credentials, RetryPolicy policy, Duration connectTimeout, Duration requestTimeout) {
+        this(base, credentials, policy, connectTimeout, requestTimeout, Optional.empty(), BreakerSettings.DEFAULT);
+    }
+
+    /**
+     * How the circuit breaker trips: the calls it looks at, the failure rate that opens it, and how
+     * long it stays open before letting trial calls through.
+     */
+    record BreakerSettings(int slidingWindowSize, int minimumNumberOfCalls, float failureRateThreshold, Duration openFor) {
+        /** 80 % of the last 20 calls (at least 10) failed: fail fast for 5 s. */
+        static final BreakerSettings DEFAULT = new BreakerSettings(20, 10, 80, Duration.ofSeconds(5));
+    }
+
+    ApiTransport(URI base, Credentials credentials, RetryPolicy policy, Duration connectTimeout, Duration requestTimeout,
+                 Optional<javax.net.ssl.SSLContext> tls, BreakerSettings breakerSettings) {
         this.base = base;
         this.credentials = credentials;
         this.requestTimeout = requestTimeout;
@@ -57,11 +71,14 @@ final class ApiTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).executor(executor).build();
+        HttpClient.Builder httpBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .executor(executor);
+        tls.ifPresent(httpBuilder::sslContext);
+        this.http = httpBuilder.build();
         Random random = new Random();
         RetryConfig config = RetryConfig.<ApiResponse>custom()
                 .maxAttempts(policy.maxAttempts())
-                .retryOnException(e -> e instanceof IOException)
+                .retryOnException(e -> e instanceof IOException && !(e instanceof javax.net.ssl.SSLException))
                 .retryOnResult(r -> RETRIED_STATUSES.contains(r.status()))
                 .failAfterMaxAttempts(false)
                 .intervalBiFunction((Integer attempt, io.github.resilience4j.core.functions.Either<Throwable, ApiResponse> outcome) -> {
@@ -76,10 +93,10 @@ final class ApiTransport implements AutoCloseable {
                 .build();
         this.retry = Retry.of("runpilot-api", config);
         this.breaker = CircuitBreaker.of("runpilot-api", CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(80)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .slidingWindowSize(breakerSettings.slidingWindowSize())
+                .minimumNumberOfCalls(breakerSettings.minimumNumberOfCalls())
+                .failureRateThreshold(breakerSettings.failureRateThreshold())
+                .waitDurationInOpenState(breakerSettings.openFor())
                 .recordException(e -> e instanceof IOException)
                 .recordResult(r -> r instanceof ApiResponse response && response.status() >= 500)
                 .build());
@@ -144,7 +161,12 @@ final class ApiTransport implements AutoCloseable {
         } catch (CallNotPermittedException e) {
             throw new ControlPlaneException("The RunPilot server " + base + " failed too often recently; calls are paused for a few"
                     + " seconds (circuit breaker open). Check the server's health at " + base.resolve("/v1/health"), e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw untrusted(e);
         } catch (IOException e) {
+            if (e.getCause() instanceof javax.net.ssl.SSLException tls) {
+                throw untrusted(tls);
+            }
             throw new ControlPlaneException("Cannot reach the RunPilot server " + base + " (" + method + " " + path + "): " + e
                     + ". Check that it runs and that the endpoint is right.", e);
         } catch (RunPilotException e) {
@@ -175,19 +197,26 @@ final class ApiTransport implements AutoCloseable {
         return new ApiResponse(response.statusCode(), response.headers(), response.body());
     }
 
-    /** Opens a streaming GET (server-sent events): no per-call timeout, no retry here; the caller resumes. */
-    InputStream openStream(String path) throws IOException, InterruptedException {
+    /**
+     * Opens a streaming GET (server-sent events) whose lines are read with {@link LineStream#next()},
+     * which an interrupt stops. A status other than 200 surfaces as an {@link ApiException} from
+     * {@code next()}; no per-call timeout, no retry here: the caller resumes.
+     */
+    LineStream openLines(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream").GET();
         credentials.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            String text;
-            try (InputStream in = response.body()) {
-                text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        LineStream lines = new LineStream();
+        HttpResponse.BodyHandler<Void> handler = info -> {
+            if (info.statusCode() == 200) {
+                return HttpResponse.BodySubscribers.fromLineSubscriber(lines.subscriber());
             }
-            throw error("GET", path, new ApiResponse(response.statusCode(), response.headers(), text));
-        }
-        return response.body();
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> {
+                lines.fail(error("GET", path, new ApiResponse(info.statusCode(), info.headers(), text)));
+                return null;
+            });
+        };
+        lines.attach(http.sendAsync(request.build(), handler));
+        return lines;
     }
 
     /** Opens a binary GET (a source bundle). */
@@ -222,6 +251,19 @@ final class ApiTransport implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RunPilotException("Interrupted while downloading " + base.resolve(path), e);
         }
+    }
+
+    /** The error of a TLS handshake that failed, most often a certificate signed by a CA this client does not trust. */
+    private ControlPlaneException untrusted(javax.net.ssl.SSLException e) {
+        return new ControlPlaneException("Cannot open a TLS connection to the RunPilot server " + base + ": " + e.getMessage()
+                + ". If the server's certificate is signed by a private CA, trust that CA: RunPilot.client().trustCertificates("
+                + "Path.of(\"ca.pem\")) or .sslContext(...), or 'ca_certificate = /path/to/ca.pem' in the profile"
+                + " (~/.runpilot/config).", e);
+    }
+
+    /** Whether the circuit breaker is open now (calls fail fast), for tests and diagnostics. */
+    CircuitBreaker.State circuitState() {
+        return breaker.getState();
     }
 
     /** Turns an unsuccessful response into the exception the caller sees. */

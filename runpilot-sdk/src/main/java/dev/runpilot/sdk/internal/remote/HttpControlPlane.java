@@ -125,6 +125,28 @@ public final class HttpControlPlane implements RunPilotClient {
         return ApiJson.page(response.json());
     }
 
+    /** Follows {@code GET /v1/events} after a sequence number. */
+    @Override
+    public void followEvents(long afterSequence, java.util.function.Consumer<dev.runpilot.sdk.RunEvent> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        ensureOpen();
+        new HttpEventStream(transport).follow(java.util.OptionalLong.of(Math.max(0, afterSequence)), event -> {
+            consumer.accept(event);
+            return true;
+        }, () -> false);
+    }
+
+    /** Follows {@code GET /v1/events} from now on. */
+    @Override
+    public void followEvents(java.util.function.Consumer<dev.runpilot.sdk.RunEvent> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        ensureOpen();
+        new HttpEventStream(transport).follow(java.util.OptionalLong.empty(), event -> {
+            consumer.accept(event);
+            return true;
+        }, () -> false);
+    }
+
     /** Lists the server's agents through {@code GET /v1/agents}. */
     @Override
     public List<dev.runpilot.sdk.agent.AgentInfo> agents() {

@@ -143,6 +143,49 @@ final class HttpRun implements Run {
         return ApiJson.list(get("/events").path("events"), ApiJson::event);
     }
 
+    /**
+     * Delivers the run's events listed by {@code GET /v1/runs/{id}/events}, then follows
+     * {@code GET /v1/events} after the last of them, keeping this run's, until a terminal one.
+     */
+    @Override
+    public void followEvents(java.util.function.Consumer<RunEvent> consumer) {
+        java.util.Objects.requireNonNull(consumer, "consumer");
+        long[] last = {0};
+        for (RunEvent event : events()) {
+            consumer.accept(event);
+            last[0] = event.sequence();
+        }
+        if (info().status().isTerminal()) {
+            // Events written after the list was read and before the status was: deliver them too.
+            deliverAfter(last, consumer);
+            return;
+        }
+        new HttpEventStream(client.transport()).follow(java.util.OptionalLong.of(last[0]), event -> {
+            if (!event.runId().equals(id) || event.sequence() <= last[0]) {
+                return true;
+            }
+            consumer.accept(event);
+            last[0] = event.sequence();
+            return !(event.to().isTerminal() && info().status().isTerminal());
+        }, () -> {
+            // Quiet for a while: make sure the run did not end unseen.
+            if (!info().status().isTerminal()) {
+                return false;
+            }
+            deliverAfter(last, consumer);
+            return true;
+        });
+    }
+
+    private void deliverAfter(long[] last, java.util.function.Consumer<RunEvent> consumer) {
+        for (RunEvent event : events()) {
+            if (event.sequence() > last[0]) {
+                consumer.accept(event);
+                last[0] = event.sequence();
+            }
+        }
+    }
+
     private JsonNode get(String suffix) {
         client.ensureOpen();
         String path = HttpControlPlane.runPath(id) + suffix;

@@ -4,11 +4,7 @@ import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.RunLogs;
 import dev.runpilot.sdk.RunPilotException;
 import dev.runpilot.sdk.internal.api.ApiJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -70,11 +66,11 @@ final class HttpRunLogs implements RunLogs {
         int failures = 0;
         while (!Thread.currentThread().isInterrupted()) {
             String path = HttpControlPlane.runPath(runId) + "/logs/follow?after=" + after;
-            try (InputStream in = transport.openStream(path);
-                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            // Lines come through a queue, so that an interrupt stops a follow waiting for the next one.
+            try (LineStream reader = transport.openLines(path)) {
                 String event = null;
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = reader.next()) != null) {
                     if (line.startsWith("event: ")) {
                         event = line.substring(7);
                     } else if (line.startsWith("data: ")) {
@@ -90,6 +86,9 @@ final class HttpRunLogs implements RunLogs {
                     }
                 }
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 if (++failures > MAX_RECONNECTS) {
                     throw new RunPilotException("Lost the log stream of run " + runId + " from " + transport.base() + ": " + e, e);
                 }

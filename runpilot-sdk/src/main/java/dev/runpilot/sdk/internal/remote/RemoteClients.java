@@ -18,6 +18,9 @@ public final class RemoteClients {
     public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofMillis(200))
             .multiplier(2).maxBackoff(Duration.ofSeconds(5)).jitter(0.5).build();
 
+    /** The profile key naming a PEM file of CA certificates to trust for the profile's endpoint. */
+    public static final String CA_CERTIFICATE_KEY = "ca_certificate";
+
     private RemoteClients() {
     }
 
@@ -28,18 +31,21 @@ public final class RemoteClients {
      */
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
                                       RetryPolicy retry, Duration timeout) {
-        return open(endpoint, token, profile, profiles, retry, timeout, new JobSourceBundler(
+        return open(endpoint, token, profile, profiles, retry, timeout, Optional.empty(), Optional.empty(), new JobSourceBundler(
                 Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(), Optional.empty(), ProgressListener.none()));
     }
 
     /**
-     * Like {@link #open(Optional, Optional, Optional, Profiles, RetryPolicy, Duration)}, bundling job
+     * Opens a client that trusts a TLS context or the certificates of a PEM file (in this order; else
+     * the profile's {@code ca_certificate}, else the JDK's default trust store), and bundles job
      * sources (keys, progress, temporary directory) with this bundler before they are uploaded.
      */
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
-                                      RetryPolicy retry, Duration timeout, JobSourceBundler sources) {
+                                      RetryPolicy retry, Duration timeout, Optional<javax.net.ssl.SSLContext> sslContext,
+                                      Optional<java.nio.file.Path> caCertificates, JobSourceBundler sources) {
         Credentials credentials;
         URI base;
+        Optional<java.nio.file.Path> ca = caCertificates;
         if (profile.isPresent() || (token.isEmpty() && endpoint.isEmpty())) {
             String name = profile.orElse(Profiles.DEFAULT);
             Map<String, String> values = profiles.profile(name).orElseThrow(() -> new RunPilotException("No profile '" + name
@@ -50,6 +56,10 @@ public final class RemoteClients {
             }
             base = endpoint.orElseGet(() -> URI.create(stored));
             credentials = token.isPresent() ? Credentials.fixed(token) : new ProfileCredentials(profiles, name, values);
+            String profileCa = values.get(CA_CERTIFICATE_KEY);
+            if (ca.isEmpty() && profileCa != null && !profileCa.isBlank()) {
+                ca = Optional.of(java.nio.file.Path.of(profileCa.trim()));
+            }
         } else {
             base = endpoint.orElseThrow();
             credentials = Credentials.fixed(token);
@@ -59,7 +69,9 @@ public final class RemoteClients {
             throw new IllegalArgumentException("Endpoint " + base + " must be an http:// or https:// URI with a host");
         }
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout), sources);
+        Optional<javax.net.ssl.SSLContext> tls = sslContext.isPresent() ? sslContext : ca.map(PemTrust::context);
+        return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout, tls,
+                ApiTransport.BreakerSettings.DEFAULT), sources);
     }
 
     /** Asks the server what a token is ({@code POST /v1/auth/login}); throws {@link dev.runpilot.sdk.ApiException} if refused. */

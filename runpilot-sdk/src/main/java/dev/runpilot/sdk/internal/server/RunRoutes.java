@@ -9,9 +9,14 @@ import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.RunQuery;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
+import dev.runpilot.sdk.internal.artifact.ArtifactLayout;
 import dev.runpilot.sdk.internal.store.JobCodec;
 import dev.runpilot.sdk.internal.store.SourceRef;
+import dev.runpilot.sdk.spi.ObjectInfo;
+import dev.runpilot.sdk.spi.StorageBackend;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +26,8 @@ import java.util.Optional;
 final class RunRoutes {
     /** The longest idempotency key accepted. */
     static final int MAX_KEY_LENGTH = 200;
+    /** The response header that carries an artifact's SHA-256 (lower-case hex). */
+    static final String SHA256_HEADER = "X-RunPilot-SHA256";
 
     private final ServerEngine engine;
 
@@ -192,27 +199,24 @@ final class RunRoutes {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("the attempt in an artifact path must be a number, was '" + attemptText + "'");
         }
-        if (attempt < 1 || !dev.runpilot.sdk.internal.artifact.ArtifactLayout.isSafePath(path)) {
+        if (attempt < 1 || !ArtifactLayout.isSafePath(path)) {
             throw ApiError.badRequest("artifact path '" + attemptText + "/" + path + "' must be an attempt number and a relative"
                     + " '/'-separated path without '.', '..' or empty segments");
         }
-        String key = dev.runpilot.sdk.internal.artifact.ArtifactLayout.key(runId, attempt, path);
-        dev.runpilot.sdk.spi.ObjectInfo object = engine.storage().stat(key).orElseThrow(() -> ApiError.notFound(
+        String key = ArtifactLayout.key(runId, attempt, path);
+        ObjectInfo object = engine.storage().stat(key).orElseThrow(() -> ApiError.notFound(
                 "run " + runId + " has no artifact '" + path + "' in attempt " + attempt));
-        java.io.InputStream content = engine.storage().get(key).orElseThrow(() -> ApiError.notFound(
+        InputStream content = engine.storage().get(key).orElseThrow(() -> ApiError.notFound(
                 "run " + runId + " has no artifact '" + path + "' in attempt " + attempt));
-        try (java.io.InputStream in = content) {
-            ex.http.getResponseHeaders().set("Content-Type", object.contentType().orElse(dev.runpilot.sdk.spi.StorageBackend.DEFAULT_CONTENT_TYPE));
+        try (InputStream in = content) {
+            ex.http.getResponseHeaders().set("Content-Type", object.contentType().orElse(StorageBackend.DEFAULT_CONTENT_TYPE));
             object.sha256().ifPresent(sha -> ex.http.getResponseHeaders().set(SHA256_HEADER, sha));
             ex.http.sendResponseHeaders(200, object.size() == 0 ? -1 : object.size());
-            try (java.io.OutputStream out = ex.http.getResponseBody()) {
+            try (OutputStream out = ex.http.getResponseBody()) {
                 in.transferTo(out);
             }
         }
     }
-
-    /** The response header that carries an artifact's SHA-256 (lower-case hex). */
-    static final String SHA256_HEADER = "X-RunPilot-SHA256";
 
     void logs(ApiExchange ex, String runId) throws IOException {
         visible(ex, runId);
