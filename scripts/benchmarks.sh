@@ -10,7 +10,8 @@
 #   scripts/benchmarks.sh claims [options]         # ~2 min: claim -> complete throughput, SQLite and a
 #                                                  # throwaway PostgreSQL cluster (scripts/services/postgres.sh)
 #   scripts/benchmarks.sh storage [--size-mib N] [--rounds N] [URI...]
-#                                                  # ~2 min: 256 MiB up/down per storage URI vs aws s3 cp, curl, cp;
+#                                                  # ~2 min: 256 MiB up/down per storage URI (file:, s3://, gs://, az://)
+#                                                  # vs cp, aws s3 cp, the GCS/Azure SDKs' file transfer, curl;
 #                                                  # with no URI: starts moto, benchmarks s3:// on it and file: on /dev/shm
 #   scripts/benchmarks.sh cli                      # ~4 min: cold start of `runpilot status` (RUNS=20)
 set -eu

@@ -1,5 +1,13 @@
 package dev.runpilot.benchmarks;
 
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import dev.runpilot.sdk.spi.PresignedUrl;
 import dev.runpilot.sdk.spi.ProviderContext;
 import dev.runpilot.sdk.spi.StorageBackend;
@@ -25,19 +33,25 @@ import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Same-run comparison of {@link StorageBackend} upload and download of one large bundle against a
- * baseline tool on the same server. Takes a list of storage URIs, so adding a backend (gs://, az://)
- * is adding its URI and, if it has one, its native baseline to {@link #baselinesFor}.
+ * Same-run comparison of {@link StorageBackend} upload and download of one large bundle against
+ * baselines on the same server. Takes any storage URIs ({@code file:}, {@code s3://}, {@code gs://},
+ * {@code az://}, or a third party's scheme): the backend comes from ServiceLoader as a client would
+ * get it, and the baselines are chosen by scheme in {@link #baselinesFor}.
  *
- * <p>Baselines: for {@code s3://} the AWS CLI ({@code aws s3 cp}, which uploads in parallel parts
- * too) when it is on PATH; for any backend with presigned URLs, {@code curl -T} to a presigned PUT URL
- * and {@code curl -o} from a presigned GET URL (one stream, no parts); for {@code file:} a plain
- * {@code cp}. Each figure is the best of the rounds; ratios are backend time over baseline time
- * (below 1 means RunPilot is faster).
+ * <p>Baselines: for {@code file:} a plain {@code cp}; for {@code s3://} the AWS CLI ({@code aws s3 cp},
+ * which uploads in parallel parts too) when it is on PATH; for {@code gs://} the plain Cloud Storage
+ * SDK call, {@code Storage.createFrom(BlobInfo, Path)} / {@code downloadTo}; for {@code az://} the
+ * Azure SDK's own parallel block transfer, {@code BlobClient.uploadFromFile} / {@code downloadToFile}
+ * (credentials from {@code AZURE_STORAGE_CONNECTION_STRING}, as the backend reads them; the container
+ * is created when missing); and for any backend with presigned URLs, {@code curl -T} to a presigned PUT
+ * URL and {@code curl -o} from a presigned GET URL (one stream, no parts). An SDK baseline takes the
+ * endpoint from the URI's {@code ?endpoint=}, and uses no credentials for GCS on an endpoint given
+ * there (an emulator). Each figure is the best of the rounds; ratios are backend time over baseline
+ * time (below 1 means RunPilot is faster).
  *
  * <p>Run: {@code scripts/benchmarks.sh storage [--size-mib N] [--rounds N] [URI...]}. The script
  * starts moto and passes an {@code s3://} URI on it plus a {@code file:} URI on /dev/shm when none
- * are given.
+ * are given; docs/BENCHMARKS.md has the command for {@code gs://} and {@code az://} on their emulators.
  */
 public final class StorageBenchmark {
     private StorageBenchmark() {
@@ -87,6 +101,8 @@ public final class StorageBenchmark {
                         + " on the class path"));
         double mib = Files.size(bundle) / (1024.0 * 1024.0);
         try (StorageBackend storage = factory.create(uri, context)) {
+            // Chosen first: a baseline may prepare the place (the Azure one creates a missing container).
+            List<Baseline> baselines = baselinesFor(uri, storage);
             Path downloaded = work.resolve("downloaded.bin");
             long bestPut = Long.MAX_VALUE;
             long bestGet = Long.MAX_VALUE;
@@ -105,10 +121,10 @@ public final class StorageBenchmark {
                     throw new IllegalStateException("Downloaded bytes differ from the bundle for " + uri);
                 }
             }
-            System.out.printf(Locale.ROOT, "%n%s%n  %-34s upload %7.1f MiB/s (%6.2f s)   download %7.1f MiB/s (%6.2f s)%n",
+            System.out.printf(Locale.ROOT, "%n%s%n  %-46s upload %7.1f MiB/s (%6.2f s)   download %7.1f MiB/s (%6.2f s)%n",
                     storage.uri(), "RunPilot StorageBackend", mib / seconds(bestPut), seconds(bestPut), mib / seconds(bestGet),
                     seconds(bestGet));
-            for (Baseline baseline : baselinesFor(uri, storage)) {
+            for (Baseline baseline : baselines) {
                 long basePut = Long.MAX_VALUE;
                 long baseGet = Long.MAX_VALUE;
                 for (int round = 0; round < rounds; round++) {
@@ -123,7 +139,7 @@ public final class StorageBenchmark {
                         throw new IllegalStateException("Baseline " + baseline.name() + " downloaded different bytes");
                     }
                 }
-                System.out.printf(Locale.ROOT, "  %-34s upload %7.1f MiB/s (%6.2f s)   download %7.1f MiB/s (%6.2f s)"
+                System.out.printf(Locale.ROOT, "  %-46s upload %7.1f MiB/s (%6.2f s)   download %7.1f MiB/s (%6.2f s)"
                         + "   RunPilot/baseline time: upload %.2f, download %.2f%n", baseline.name(),
                         mib / seconds(basePut), seconds(basePut), mib / seconds(baseGet), seconds(baseGet),
                         (double) bestPut / basePut, (double) bestGet / baseGet);
@@ -183,6 +199,12 @@ public final class StorageBenchmark {
                 }
             });
         }
+        if (uri.getScheme().equals("gs")) {
+            baselines.add(gcsSdk(uri));
+        }
+        if (uri.getScheme().equals("az")) {
+            azureSdk(uri).ifPresent(baselines::add);
+        }
         Optional<PresignedUrl> probe = storage.presign("bench/curl.bin", PresignedUrl.Access.WRITE, Duration.ofHours(1));
         if (probe.isPresent() && onPath("curl")) {
             baselines.add(new Baseline() {
@@ -208,6 +230,71 @@ public final class StorageBenchmark {
             });
         }
         return baselines;
+    }
+
+    /** The Cloud Storage SDK's own file upload and download, into the URI's bucket next to the benchmark's object. */
+    private static Baseline gcsSdk(URI uri) {
+        Map<String, String> query = query(uri);
+        StorageOptions.Builder options = StorageOptions.http().setProjectId(query.getOrDefault("project", "bench"));
+        if (query.containsKey("endpoint")) {
+            options.setHost(query.get("endpoint")).setCredentials(NoCredentials.getInstance());
+        }
+        Storage sdk = options.build().getService();
+        BlobInfo info = BlobInfo.newBuilder(BlobId.of(uri.getAuthority(), objectPrefix(uri) + "bench/sdk.bin")).build();
+        return new Baseline() {
+            public String name() {
+                return "SDK Storage.createFrom / downloadTo";
+            }
+
+            public void upload(Path file) throws Exception {
+                sdk.createFrom(info, file);
+            }
+
+            public void download(Path file) {
+                sdk.downloadTo(info.getBlobId(), file);
+            }
+        };
+    }
+
+    /**
+     * The Azure SDK's own parallel file transfer into the URI's container, which it creates when missing;
+     * empty (with a note) without {@code AZURE_STORAGE_CONNECTION_STRING}.
+     */
+    private static Optional<Baseline> azureSdk(URI uri) {
+        String connection = System.getenv("AZURE_STORAGE_CONNECTION_STRING");
+        if (connection == null || connection.isBlank()) {
+            System.out.println("  (no Azure SDK baseline: set AZURE_STORAGE_CONNECTION_STRING)");
+            return Optional.empty();
+        }
+        String[] path = uri.getPath().replaceFirst("^/", "").split("/", 2);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().connectionString(connection);
+        Map<String, String> query = query(uri);
+        if (query.containsKey("endpoint")) {
+            builder.endpoint(query.get("endpoint"));
+        }
+        BlobContainerClient container = builder.buildClient().getBlobContainerClient(path[0]);
+        container.createIfNotExists();
+        String prefix = path.length > 1 && !path[1].isEmpty() ? path[1].replaceAll("/*$", "/") : "";
+        BlobClient blob = container.getBlobClient(prefix + "bench/sdk.bin");
+        return Optional.of(new Baseline() {
+            public String name() {
+                return "SDK BlobClient.uploadFromFile / downloadToFile";
+            }
+
+            public void upload(Path file) {
+                blob.uploadFromFile(file.toString(), true);
+            }
+
+            public void download(Path file) {
+                blob.downloadToFile(file.toString(), true);
+            }
+        });
+    }
+
+    /** The key prefix of a bucket URI's path ({@code gs://bucket/a/b} gives {@code a/b/}), empty for none. */
+    private static String objectPrefix(URI uri) {
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
+        return path.isEmpty() ? "" : path.replaceAll("/*$", "/");
     }
 
     private static void run(List<String> command) throws Exception {

@@ -234,25 +234,6 @@ public final class AzureBlobStorageBackend implements StorageBackend {
     }
 
     @Override
-    public long deletePrefix(String prefix) {
-        if (prefix.isEmpty()) {
-            throw new IllegalArgumentException("deletePrefix needs a non-empty prefix (storage " + uri + ")");
-        }
-        long deleted = 0;
-        String token = null;
-        do {
-            ObjectPage page = list(prefix, token, 1000);
-            for (ObjectInfo object : page.objects()) {
-                if (delete(object.key())) {
-                    deleted++;
-                }
-            }
-            token = page.nextPageToken().orElse(null);
-        } while (token != null);
-        return deleted;
-    }
-
-    @Override
     public Optional<PresignedUrl> presign(String key, PresignedUrl.Access access, Duration validFor) {
         if (validFor.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("validFor must be at least one second, was " + validFor);

@@ -250,25 +250,6 @@ public final class GcsStorageBackend implements StorageBackend {
         }
     }
 
-    @Override
-    public long deletePrefix(String prefix) {
-        if (prefix.isEmpty()) {
-            throw new IllegalArgumentException("deletePrefix needs a non-empty prefix (storage " + uri + ")");
-        }
-        long deleted = 0;
-        String token = null;
-        do {
-            ObjectPage page = list(prefix, token, 1000);
-            for (ObjectInfo object : page.objects()) {
-                if (delete(object.key())) {
-                    deleted++;
-                }
-            }
-            token = page.nextPageToken().orElse(null);
-        } while (token != null);
-        return deleted;
-    }
-
     /**
      * Returns a V4 signed URL. Empty when the backend runs without credentials (an emulator) and no
      * signer was configured.

@@ -259,6 +259,11 @@ public abstract class StorageBackendContract {
         } while (token != null);
         assertThat(seen).containsExactlyElementsOf(expected);
         assertThat(pages).isEqualTo((count + 999) / 1000);
+
+        // Deleting the prefix must also get past the first page (the default deletePrefix lists 1,000 at a time).
+        assertThat(backend.deletePrefix("many/")).isEqualTo(count);
+        assertThat(backend.list("many/", null, 10).objects()).isEmpty();
+        assertThat(backend.exists("other/key")).isTrue();
     }
 
     @Test

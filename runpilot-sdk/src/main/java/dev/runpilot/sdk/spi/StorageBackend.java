@@ -121,10 +121,35 @@ public interface StorageBackend extends AutoCloseable {
     /**
      * Deletes every object whose key starts with {@code prefix}.
      *
+     * <p>The default lists the prefix a page of 1,000 keys at a time ({@link #list}) and deletes each
+     * object on the page ({@link #delete}), so it makes one call per object; backends with a batch
+     * delete (such as S3's {@code DeleteObjects}) override it. It is not atomic: when it fails part
+     * way, the objects deleted so far stay deleted and calling it again finishes the job. Objects
+     * written under the prefix while it runs may or may not be deleted.
+     *
      * @param prefix a non-empty key prefix
-     * @return how many objects were deleted
+     * @return how many objects were deleted (objects another caller deleted first are not counted)
+     * @throws IllegalArgumentException if {@code prefix} is empty: deleting everything is refused
+     * @throws dev.runpilot.sdk.StorageException if listing or deleting fails
+     * @since 0.2.0 (a default method; before, every backend implemented it)
      */
-    long deletePrefix(String prefix);
+    default long deletePrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("deletePrefix needs a non-empty prefix; refusing to delete everything in " + uri());
+        }
+        long deleted = 0;
+        String token = null;
+        do {
+            ObjectPage page = list(prefix, token, 1000);
+            for (ObjectInfo object : page.objects()) {
+                if (delete(object.key())) {
+                    deleted++;
+                }
+            }
+            token = page.nextPageToken().orElse(null);
+        } while (token != null);
+        return deleted;
+    }
 
     /** Releases the backend's resources. The default does nothing. */
     @Override
