@@ -43,7 +43,9 @@ class Ec2CapacityTest extends Ec2TestSupport {
 
     @AfterEach
     void stopProxy() {
-        proxy.stop();
+        if (proxy != null) {
+            proxy.stop();
+        }
     }
 
     private void refuse(String instanceType) {

@@ -41,7 +41,9 @@ class S3RunStorageTest {
 
     @AfterEach
     void closeClient() {
-        s3.close();
+        if (s3 != null) {
+            s3.close();
+        }
     }
 
     @Test
