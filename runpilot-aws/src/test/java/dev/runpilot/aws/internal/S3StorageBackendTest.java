@@ -37,7 +37,9 @@ class S3StorageBackendTest {
 
     @AfterEach
     void closeClient() {
-        s3.close();
+        if (s3 != null) {
+            s3.close();
+        }
     }
 
     private S3Storage.Builder storage() {
