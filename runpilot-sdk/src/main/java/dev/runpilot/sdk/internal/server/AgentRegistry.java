@@ -25,9 +25,16 @@ public final class AgentRegistry {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How stale an agent's stored last-seen time may get: calls within this of the last write change
+     * nothing, so that an agent's claims and heartbeats do not each cost a write transaction.
+     */
+    static final long SEEN_RESOLUTION_MILLIS = 1_000;
 
     private final Database db;
     private final Clock clock;
+    /** When this server last wrote each agent's last-seen time. */
+    private final Map<String, Long> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgentRegistry(Database db, Clock clock) {
         this.db = db;
@@ -66,11 +73,21 @@ public final class AgentRegistry {
         return id;
     }
 
-    /** Records that an agent was heard from. */
+    /** Records that an agent was heard from, at most once per {@value #SEEN_RESOLUTION_MILLIS} ms per agent. */
     public void seen(String agentId) {
+        long now = clock.millis();
+        Long last = lastWritten.get(agentId);
+        if (last != null && now - last < SEEN_RESOLUTION_MILLIS && now >= last) {
+            return;
+        }
+        if (lastWritten.size() >= 1024) {
+            // Entries older than the resolution no longer save a write: drop them, so the map stays small.
+            lastWritten.values().removeIf(t -> now - t >= SEEN_RESOLUTION_MILLIS);
+        }
+        lastWritten.put(agentId, now);
         db.write(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE agents SET last_seen_at = ? WHERE id = ?")) {
-                p.setLong(1, clock.millis());
+                p.setLong(1, now);
                 p.setString(2, agentId);
                 p.executeUpdate();
             }

@@ -138,12 +138,12 @@ final class ChainedTransitions {
             p.setLong(i++, now);
             p.setString(i++, end.message());
             p.setLong(i++, now);
-            p.setInt(i++, end.exitCode().orElse(0));
+            setInt(p, i++, end.exitCode());
             p.setString(i++, runId);
             p.setString(i++, agentId);
             p.setInt(i++, attempt);
             p.setLong(i++, now);
-            p.setInt(i++, end.exitCode().orElse(0));
+            setInt(p, i++, end.exitCode());
             p.setString(i++, end.message());
             p.setInt(i++, attempt);
             p.setLong(i++, now);
@@ -169,6 +169,14 @@ final class ChainedTransitions {
             Dependencies.evaluate(c, dialect, dependent, now);
         }
         return true;
+    }
+
+    private static void setInt(PreparedStatement p, int index, java.util.OptionalInt value) throws SQLException {
+        if (value.isPresent()) {
+            p.setInt(index, value.getAsInt());
+        } else {
+            p.setNull(index, java.sql.Types.INTEGER);
+        }
     }
 
     private static void setLong(PreparedStatement p, int index, OptionalLong value) throws SQLException {
