@@ -76,7 +76,8 @@ public interface RunPilotClient extends AutoCloseable {
     /**
      * Estimates what running a job once costs on this client's compute provider, without submitting
      * it: the price of the machine it would get times the job's timeout (one hour without one), plus
-     * storage. The {@code local} provider costs nothing.
+     * storage. The {@code local} provider costs nothing. A client of a RunPilot server asks the server,
+     * whose compute provider would run the job ({@code POST /v1/estimate}).
      *
      * @param job the job
      * @return the estimate with its breakdown
@@ -328,7 +329,8 @@ public interface RunPilotClient extends AutoCloseable {
         /**
          * Refuses to submit a job whose {@link RunPilotClient#estimate(Job) estimate} is above this many
          * US dollars: {@link RunPilotClient#submit(Job)} throws {@link CostLimitExceededException},
-         * saying by how much. Default: no limit.
+         * saying by how much. Default: no limit. On a client of a RunPilot server the estimate is the
+         * server's, asked for before each submission.
          *
          * @param usd the maximum, zero or more
          * @return this builder
@@ -430,11 +432,18 @@ public interface RunPilotClient extends AutoCloseable {
         }
 
         /**
-         * Opens the control plane, recovers runs whose agent died, and starts the compute.
+         * Opens the control plane, recovers runs whose agent died, and starts the compute; or, with an
+         * {@link #endpoint(URI) endpoint} or {@link #profile(String) profile}, opens a client of that
+         * RunPilot server.
          *
          * @return the client
          * @throws ControlPlaneException if the home cannot be written or the database is unusable
          * @throws ProviderException if a named provider cannot be found
+         * @throws IllegalStateException if an endpoint or profile is combined with options of the
+         *     embedded engine ({@code inMemory}, {@code database}, {@code storage}, {@code compute},
+         *     {@code runtime}, {@code workers}, {@code leaseDuration}, {@code gracePeriod},
+         *     {@code trustedKeys}, {@code resourceClasses}), which a server's client has no use for; the
+         *     message names them
          */
         RunPilotClient build();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runpilot.sdk.Attempt;
+import dev.runpilot.sdk.Estimate;
 import dev.runpilot.sdk.FailureReason;
 import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.LogStream;
@@ -15,6 +16,7 @@ import dev.runpilot.sdk.RunInfo;
 import dev.runpilot.sdk.RunPage;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.store.AttemptEnd;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,20 @@ public final class ApiJson {
         return new RunEvent(node.path("sequence").asLong(), text(node, "runId"), Instant.parse(text(node, "time")),
                 Optional.ofNullable(node.path("from").textValue()).map(RunStatus::valueOf), RunStatus.valueOf(text(node, "to")),
                 node.path("attempt").asInt(), node.path("message").asText(""));
+    }
+
+    /** An estimate: {@code {"provider", "total", "items": [{"name", "usd", "basis"}]}}, amounts as decimal strings. */
+    public static ObjectNode estimate(Estimate estimate) {
+        ObjectNode node = object().put("provider", estimate.provider()).put("total", estimate.total().toPlainString());
+        ArrayNode items = node.putArray("items");
+        estimate.items().forEach(i -> items.addObject().put("name", i.name()).put("usd", i.usd().toPlainString()).put("basis", i.basis()));
+        return node;
+    }
+
+    public static Estimate estimate(JsonNode node) {
+        List<Estimate.Item> items = list(node.path("items"), i -> new Estimate.Item(text(i, "name"), new BigDecimal(text(i, "usd")),
+                i.path("basis").asText("")));
+        return new Estimate(text(node, "provider"), items);
     }
 
     public static ObjectNode logLine(LogLine line) {

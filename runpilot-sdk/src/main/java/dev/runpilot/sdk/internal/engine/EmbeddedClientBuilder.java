@@ -42,6 +42,8 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     EncryptionKey encryptionKey;
     ProgressListener progress = ProgressListener.none();
     BigDecimal maxCost;
+    /** The options set that configure the embedded engine, which a client of a remote server has not got. */
+    private final java.util.Set<String> engineOnly = new java.util.TreeSet<>();
     URI endpoint;
     String token;
     String profile;
@@ -107,6 +109,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     public RunPilotClient.Builder inMemory() {
         this.inMemory = true;
         this.home = null;
+        engineOnly.add("inMemory()");
         return this;
     }
 
@@ -118,42 +121,49 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
                     + " or jdbc:sqlite:PATH");
         }
         this.databaseUrl = jdbcUrl;
+        engineOnly.add("database(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder storage(URI uri) {
         this.storageUri = Objects.requireNonNull(uri, "uri");
+        engineOnly.add("storage(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder storage(StorageBackend backend) {
         this.storage = Objects.requireNonNull(backend, "backend");
+        engineOnly.add("storage(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder compute(String name) {
         this.computeName = Objects.requireNonNull(name, "name");
+        engineOnly.add("compute(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder compute(ComputeProvider provider) {
         this.compute = Objects.requireNonNull(provider, "provider");
+        engineOnly.add("compute(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder runtime(String name) {
         this.runtimeName = Objects.requireNonNull(name, "name");
+        engineOnly.add("runtime(...)");
         return this;
     }
 
     @Override
     public RunPilotClient.Builder runtime(ContainerRuntime runtime) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
+        engineOnly.add("runtime(...)");
         return this;
     }
 
@@ -163,6 +173,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             throw new IllegalArgumentException("workers must be zero or more, was " + workers);
         }
         this.workers = workers;
+        engineOnly.add("workers(...)");
         return this;
     }
 
@@ -173,6 +184,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             throw new IllegalArgumentException("leaseDuration must be at least 1 s, was " + lease);
         }
         this.lease = lease;
+        engineOnly.add("leaseDuration(...)");
         return this;
     }
 
@@ -183,6 +195,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             throw new IllegalArgumentException("gracePeriod must not be negative, was " + grace);
         }
         this.grace = grace;
+        engineOnly.add("gracePeriod(...)");
         return this;
     }
 
@@ -195,6 +208,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     @Override
     public RunPilotClient.Builder trustedKeys(TrustedKeys keys) {
         this.trustedKeys = Objects.requireNonNull(keys, "keys");
+        engineOnly.add("trustedKeys(...)");
         return this;
     }
 
@@ -249,6 +263,7 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
             set.add(c.trim());
         }
         this.resourceClasses = java.util.Collections.unmodifiableSet(set);
+        engineOnly.add("resourceClasses(...)");
         return this;
     }
 
@@ -261,12 +276,20 @@ public final class EmbeddedClientBuilder implements RunPilotClient.Builder {
     @Override
     public RunPilotClient build() {
         if (endpoint != null || profile != null) {
+            if (!engineOnly.isEmpty()) {
+                throw new IllegalStateException(String.join(", ", engineOnly) + (engineOnly.size() == 1 ? " configures" : " configure")
+                        + " the embedded engine, but this builder connects to a RunPilot server ("
+                        + (endpoint != null ? "endpoint " + endpoint : "profile '" + profile + "'") + "), whose own storage,"
+                        + " compute and agents run the jobs. Remove " + (engineOnly.size() == 1 ? "it" : "them")
+                        + ", or drop endpoint(...)/profile(...) for an embedded client.");
+            }
             dev.runpilot.sdk.config.Profiles profiles = home != null
                     ? dev.runpilot.sdk.config.Profiles.at(home.resolve("config")) : dev.runpilot.sdk.config.Profiles.atDefaultLocation();
             return dev.runpilot.sdk.internal.remote.RemoteClients.open(java.util.Optional.ofNullable(endpoint),
                     java.util.Optional.ofNullable(token), java.util.Optional.ofNullable(profile), profiles, apiRetry, requestTimeout,
                     java.util.Optional.ofNullable(sslContext), java.util.Optional.ofNullable(caCertificates),
-                    sourceBundler(home != null ? home.toAbsolutePath().resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"))));
+                    sourceBundler(home != null ? home.toAbsolutePath().resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"))),
+                    java.util.Optional.ofNullable(maxCost));
         }
         return EmbeddedClient.open(this);
     }

@@ -1,6 +1,8 @@
 package dev.runpilot.sdk.internal.remote;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runpilot.sdk.CostLimitExceededException;
+import dev.runpilot.sdk.Estimate;
 import dev.runpilot.sdk.InvalidJobException;
 import dev.runpilot.sdk.Job;
 import dev.runpilot.sdk.Run;
@@ -12,6 +14,7 @@ import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.internal.api.ApiJson;
 import dev.runpilot.sdk.internal.archive.JobSourceBundler;
 import dev.runpilot.sdk.internal.store.JobCodec;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,12 +34,18 @@ public final class HttpControlPlane implements RunPilotClient {
     private final ApiTransport transport;
     private final JobSourceBundler bundler;
     private final SourceUpload uploads;
+    private final Optional<BigDecimal> maxCost;
     private volatile boolean closed;
 
     HttpControlPlane(ApiTransport transport, JobSourceBundler bundler) {
+        this(transport, bundler, Optional.empty());
+    }
+
+    HttpControlPlane(ApiTransport transport, JobSourceBundler bundler, Optional<BigDecimal> maxCost) {
         this.transport = transport;
         this.bundler = bundler;
         this.uploads = new SourceUpload(transport, bundler);
+        this.maxCost = maxCost;
     }
 
     ApiTransport transport() {
@@ -47,6 +56,12 @@ public final class HttpControlPlane implements RunPilotClient {
     public Run submit(Job job) {
         Objects.requireNonNull(job, "job");
         ensureOpen();
+        if (maxCost.isPresent()) {
+            Estimate estimate = estimate(job);
+            if (estimate.total().compareTo(maxCost.get()) > 0) {
+                throw new CostLimitExceededException(job.name(), estimate, maxCost.get());
+            }
+        }
         if (job.source().isEmpty()) {
             return submit(job, Optional.empty());
         }
@@ -86,6 +101,23 @@ public final class HttpControlPlane implements RunPilotClient {
         }
         throw new dev.runpilot.sdk.ControlPlaneException("The RunPilot server " + transport.base() + " answered the submission of job '"
                 + job.name() + "' with a malformed body " + MALFORMED_RESPONSE_ATTEMPTS + " times: " + malformed.getMessage(), malformed);
+    }
+
+    /** Asks the server ({@code POST /v1/estimate}) what its compute provider would charge for one run of the job. */
+    @Override
+    public Estimate estimate(Job job) {
+        Objects.requireNonNull(job, "job");
+        ensureOpen();
+        ObjectNode body = ApiJson.object();
+        body.set("job", ApiJson.parse(JobCodec.toJson(job), "the job"));
+        ApiResponse response = transport.send("POST", "/v1/estimate", body);
+        if (response.status() == 400) {
+            throw new IllegalArgumentException("Cannot estimate job '" + job.name() + "': " + response.errorMessage());
+        }
+        if (!response.isSuccess()) {
+            throw transport.error("POST", "/v1/estimate", response);
+        }
+        return ApiJson.estimate(response.json());
     }
 
     @Override

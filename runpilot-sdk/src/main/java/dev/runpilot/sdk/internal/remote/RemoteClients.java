@@ -32,17 +32,19 @@ public final class RemoteClients {
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
                                       RetryPolicy retry, Duration timeout) {
         return open(endpoint, token, profile, profiles, retry, timeout, Optional.empty(), Optional.empty(), new JobSourceBundler(
-                Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(), Optional.empty(), ProgressListener.none()));
+                Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(), Optional.empty(), ProgressListener.none()), Optional.empty());
     }
 
     /**
      * Opens a client that trusts a TLS context or the certificates of a PEM file (in this order; else
      * the profile's {@code ca_certificate}, else the JDK's default trust store), and bundles job
-     * sources (keys, progress, temporary directory) with this bundler before they are uploaded.
+     * sources (keys, progress, temporary directory) with this bundler before they are uploaded; with a
+     * {@code maxCost}, refuses submissions the server estimates above it.
      */
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
                                       RetryPolicy retry, Duration timeout, Optional<javax.net.ssl.SSLContext> sslContext,
-                                      Optional<java.nio.file.Path> caCertificates, JobSourceBundler sources) {
+                                      Optional<java.nio.file.Path> caCertificates, JobSourceBundler sources,
+                                      Optional<java.math.BigDecimal> maxCost) {
         Credentials credentials;
         URI base;
         Optional<java.nio.file.Path> ca = caCertificates;
@@ -71,7 +73,7 @@ public final class RemoteClients {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
         Optional<javax.net.ssl.SSLContext> tls = sslContext.isPresent() ? sslContext : ca.map(PemTrust::context);
         return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout, tls,
-                ApiTransport.BreakerSettings.DEFAULT), sources);
+                ApiTransport.BreakerSettings.DEFAULT), sources, maxCost);
     }
 
     /** Asks the server what a token is ({@code POST /v1/auth/login}); throws {@link dev.runpilot.sdk.ApiException} if refused. */

@@ -148,6 +148,13 @@ public final class ApiServer implements AutoCloseable {
                 agentRoutes.agents(ex, p.subList(2, p.size()));
                 return;
             }
+            case "estimate" -> {
+                if (p.size() == 2) {
+                    method(ex, "POST");
+                    runRoutes.estimate(ex);
+                    return;
+                }
+            }
             case "runs" -> {
                 routeRuns(ex, p.subList(2, p.size()));
                 return;

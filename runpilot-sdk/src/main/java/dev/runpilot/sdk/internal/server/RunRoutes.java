@@ -62,6 +62,32 @@ final class RunRoutes {
         ex.send(200, body);
     }
 
+    /**
+     * What running a job once would cost on this server's compute provider ({@code POST /v1/estimate},
+     * body {@code {"job": {...}}}): the same {@link dev.runpilot.sdk.Estimate} an embedded client with
+     * that provider computes, so that a remote client can apply its {@code maxCost} before submitting.
+     */
+    void estimate(ApiExchange ex) throws IOException {
+        requireUser(ex);
+        JsonNode jobNode = ex.json().path("job");
+        Job job;
+        try {
+            if (!jobNode.isObject()) {
+                throw new IllegalArgumentException("the body must be {\"job\": {...}}");
+            }
+            job = JobCodec.fromJson(jobNode.toString(), Map.of());
+        } catch (RuntimeException e) {
+            throw ApiError.badRequest("the job is not valid: " + e.getMessage());
+        }
+        dev.runpilot.sdk.Estimate estimate;
+        try {
+            estimate = engine.compute().estimate(job);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("compute provider '" + engine.compute().name() + "' cannot estimate this job: " + e.getMessage());
+        }
+        ex.send(200, ApiJson.estimate(estimate));
+    }
+
     void submit(ApiExchange ex) throws IOException {
         Principal user = requireUser(ex);
         Optional<String> key = ex.header("Idempotency-Key").map(String::trim).filter(k -> !k.isEmpty());
