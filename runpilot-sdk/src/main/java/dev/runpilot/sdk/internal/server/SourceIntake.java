@@ -34,6 +34,8 @@ public final class SourceIntake {
     private static final Logger log = LoggerFactory.getLogger(SourceIntake.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String CONTENT_TYPE = "application/gzip";
+    /** How long an upload temp file may go unwritten before it counts as left by a dead server. */
+    static final Duration ABANDONED_UPLOAD = Duration.ofHours(1);
 
     private final RunStore runs;
     private final StorageBackend storage;
@@ -197,6 +199,32 @@ public final class SourceIntake {
         }
         if (changed) {
             signal.changed();
+        }
+        removeAbandonedUploads();
+    }
+
+    /**
+     * Deletes upload temp files nothing has written to for {@link #ABANDONED_UPLOAD}: what a server that
+     * died mid-upload left behind. Servers sharing a home leave each other's live uploads alone, since a
+     * live upload keeps writing.
+     */
+    private void removeAbandonedUploads() {
+        if (!Files.isDirectory(tempDir)) {
+            return;
+        }
+        long cutoff = clock.millis() - ABANDONED_UPLOAD.toMillis();
+        try (java.nio.file.DirectoryStream<Path> uploads = Files.newDirectoryStream(tempDir, "upload-*.tar.gz")) {
+            for (Path upload : uploads) {
+                try {
+                    if (Files.getLastModifiedTime(upload).toMillis() < cutoff && Files.deleteIfExists(upload)) {
+                        log.info("Removed {}, an upload abandoned more than {} ago", upload, describe(ABANDONED_UPLOAD));
+                    }
+                } catch (IOException e) {
+                    log.debug("Could not remove abandoned upload {}: {}", upload, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Could not list {} for abandoned uploads: {}", tempDir, e.toString());
         }
     }
 
