@@ -15,39 +15,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Agents over HTTP upload the files matching a job's artifact globs through the server. */
-class AgentArtifactUploadTest {
+class AgentArtifactUploadTest extends ServerTestSupport {
     private static final String CONTENT = "loss=0.25\n".repeat(1000);
-
-    @TempDir
-    Path dir;
-
-    private RunPilotServer server;
-    private String userToken;
-    private String agentToken;
-
-    @BeforeEach
-    void startServer() {
-        server = ServerFixture.server(dir.resolve("home"));
-        userToken = server.tokens().createUserToken("team-a");
-        agentToken = server.tokens().createAgentToken();
-        server.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     @Test
     void artifactsOfAnHttpAgentAreListedByHttpAndEmbeddedClients() throws Exception {

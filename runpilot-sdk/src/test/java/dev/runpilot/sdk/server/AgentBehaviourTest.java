@@ -12,33 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Agents over HTTP: routing by labels and resource class, single-job mode, idle timeout, drain on SIGTERM. */
-class AgentBehaviourTest {
-    @TempDir
-    Path dir;
-
-    private RunPilotServer server;
-    private String userToken;
-    private String agentToken;
-
-    @BeforeEach
-    void startServer() {
-        server = ServerFixture.server(dir.resolve("home"));
-        userToken = server.tokens().createUserToken("team-a");
-        agentToken = server.tokens().createAgentToken();
-        server.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
-
+class AgentBehaviourTest extends ServerTestSupport {
     @Test
     void runsAreRoutedByResourceClassAndLabels() {
         try (RunPilotClient client = ServerFixture.client(server.uri(), userToken)) {

@@ -9,36 +9,12 @@ import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunResult;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.agent.Agent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RunPilotServerTest {
-    @TempDir
-    Path dir;
-
-    private RunPilotServer server;
-    private String userToken;
-    private String agentToken;
-
-    @BeforeEach
-    void startServer() {
-        server = ServerFixture.server(dir.resolve("home"));
-        userToken = server.tokens().createUserToken("team-a");
-        agentToken = server.tokens().createAgentToken();
-        server.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
-
+class RunPilotServerTest extends ServerTestSupport {
     @Test
     void runSubmittedOverHttpIsRunByAnHttpAgentWithItsLogAndMetrics() {
         try (RunPilotClient client = ServerFixture.client(server.uri(), userToken);
