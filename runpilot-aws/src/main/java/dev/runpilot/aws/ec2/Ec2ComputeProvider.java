@@ -324,8 +324,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
         Duration timeout = ctx.run(runId).flatMap(r -> r.job().timeout()).orElse(Duration.ofHours(6));
         Duration validFor = timeout.plus(Duration.ofHours(1)).plus(settings.shutdownGrace());
-        Duration max = Duration.ofDays(7);
-        return ctx.issueAgentToken(runId, validFor.compareTo(max) > 0 ? max : validFor);
+        return ctx.issueAgentToken(runId, validFor);
     }
 
     private void launch(String runId, Launch launch) {

@@ -63,7 +63,8 @@ public final class RunPilotServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TokenStore tokenStore = new TokenStore(engine.database(), clock);
         this.tokens = new Tokens(tokenStore, engine.runs()::exists, clock);
-        engine.agentTokenIssuer((runId, validFor) -> Optional.of(tokens.createRunAgentToken(runId, validFor)));
+        engine.agentTokenIssuer((runId, validFor) -> Optional.of(tokens.createRunAgentToken(runId,
+                validFor.compareTo(Tokens.MAX_RUN_TOKEN_LIFETIME) > 0 ? Tokens.MAX_RUN_TOKEN_LIFETIME : validFor)));
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runpilot-server-archive");
             t.setDaemon(true);

@@ -86,7 +86,7 @@ public interface ComputeContext extends ProviderContext {
      * agents need no token, returns empty (the default).
      *
      * @param runId the run the machine is launched for
-     * @param validFor how long the token is accepted (at most 7 days)
+     * @param validFor how long the token is accepted; a server shortens more than 7 days to 7 days
      * @return the token in clear, or empty if this control plane issues none
      * @since 0.2.0
      */

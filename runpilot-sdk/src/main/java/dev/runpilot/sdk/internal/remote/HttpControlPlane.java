@@ -37,10 +37,6 @@ public final class HttpControlPlane implements RunPilotClient {
     private final Optional<BigDecimal> maxCost;
     private volatile boolean closed;
 
-    HttpControlPlane(ApiTransport transport, JobSourceBundler bundler) {
-        this(transport, bundler, Optional.empty());
-    }
-
     HttpControlPlane(ApiTransport transport, JobSourceBundler bundler, Optional<BigDecimal> maxCost) {
         this.transport = transport;
         this.bundler = bundler;

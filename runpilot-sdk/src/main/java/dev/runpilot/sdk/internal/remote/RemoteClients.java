@@ -3,7 +3,6 @@ package dev.runpilot.sdk.internal.remote;
 import dev.runpilot.sdk.RetryPolicy;
 import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunPilotException;
-import dev.runpilot.sdk.archive.ProgressListener;
 import dev.runpilot.sdk.config.Profiles;
 import dev.runpilot.sdk.internal.archive.JobSourceBundler;
 import java.net.URI;
@@ -25,29 +24,19 @@ public final class RemoteClients {
     }
 
     /**
-     * Opens a client. An explicit endpoint and token win over the profile's.
-     *
-     * @param profiles the credentials file, read when a profile is named or no token is given
-     */
-    public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
-                                      RetryPolicy retry, Duration timeout) {
-        return open(endpoint, token, profile, profiles, retry, timeout, Optional.empty(), Optional.empty(), new JobSourceBundler(
-                Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(), Optional.empty(), ProgressListener.none()), Optional.empty());
-    }
-
-    /**
-     * Opens a client that trusts a TLS context or the certificates of a PEM file (in this order; else
+     * Opens a client. An explicit endpoint and token win over the profile's (read from {@code profiles}
+     * when a profile is named or no token is given). It trusts a TLS context or the certificates of a PEM file (in this order; else
      * the profile's {@code ca_certificate}, else the JDK's default trust store), and bundles job
      * sources (keys, progress, temporary directory) with this bundler before they are uploaded; with a
      * {@code maxCost}, refuses submissions the server estimates above it.
      */
     public static RunPilotClient open(Optional<URI> endpoint, Optional<String> token, Optional<String> profile, Profiles profiles,
                                       RetryPolicy retry, Duration timeout, Optional<javax.net.ssl.SSLContext> sslContext,
-                                      Optional<java.nio.file.Path> caCertificates, JobSourceBundler sources,
+                                      Optional<Path> caCertificates, JobSourceBundler sources,
                                       Optional<java.math.BigDecimal> maxCost) {
         Credentials credentials;
         URI base;
-        Optional<java.nio.file.Path> ca = caCertificates;
+        Optional<Path> ca = caCertificates;
         if (profile.isPresent() || (token.isEmpty() && endpoint.isEmpty())) {
             String name = profile.orElse(Profiles.DEFAULT);
             Map<String, String> values = profiles.profile(name).orElseThrow(() -> new RunPilotException("No profile '" + name
@@ -60,7 +49,7 @@ public final class RemoteClients {
             credentials = token.isPresent() ? Credentials.fixed(token) : new ProfileCredentials(profiles, name, values);
             String profileCa = values.get(CA_CERTIFICATE_KEY);
             if (ca.isEmpty() && profileCa != null && !profileCa.isBlank()) {
-                ca = Optional.of(java.nio.file.Path.of(profileCa.trim()));
+                ca = Optional.of(Path.of(profileCa.trim()));
             }
         } else {
             base = endpoint.orElseThrow();

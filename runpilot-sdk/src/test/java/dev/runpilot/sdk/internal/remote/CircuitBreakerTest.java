@@ -42,7 +42,7 @@ class CircuitBreakerTest {
                 RetryPolicy.builder().maxAttempts(1).build(), Duration.ofSeconds(5), Duration.ofSeconds(5), Optional.empty(),
                 new ApiTransport.BreakerSettings(WINDOW, WINDOW, 50, Duration.ofMillis(300)));
         client = new HttpControlPlane(transport, new JobSourceBundler(Path.of(System.getProperty("java.io.tmpdir")), Optional.empty(),
-                Optional.empty(), ProgressListener.none()));
+                Optional.empty(), ProgressListener.none()), Optional.empty());
     }
 
     @AfterEach
