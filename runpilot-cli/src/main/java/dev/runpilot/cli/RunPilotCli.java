@@ -44,6 +44,13 @@ public final class RunPilotCli {
     private static final List<String> SUBCOMMANDS = List.of("run", "submit", "status", "list", "show", "logs", "watch",
             "cancel", "metrics", "keys", "validate", "estimate", "doctor", "server", "agent", "login", "logout", "completion", "help");
 
+    /**
+     * The subcommands that open a client. For them the SDK starts preparing the embedded client's database driver
+     * while picocli builds its model ({@link RunPilot#preload()}); on a server's client that work is unused.
+     */
+    private static final Set<String> OPENS_CLIENT = Set.of("run", "submit", "status", "list", "show", "logs", "watch",
+            "cancel", "metrics", "estimate", "server", "agent");
+
     /** Root options that take a value as the next argument; the subcommand is the first other word. */
     private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--home", "--storage", "--runtime", "-o", "--output",
             "--endpoint", "--token", "--profile");
@@ -135,7 +142,11 @@ public final class RunPilotCli {
      */
     public static int execute(String... args) {
         Logging.configure(args);
-        return commandLine(subcommandIn(args)).execute(args);
+        Optional<String> subcommand = subcommandIn(args);
+        if (subcommand.filter(OPENS_CLIENT::contains).isPresent()) {
+            RunPilot.preload();
+        }
+        return commandLine(subcommand).execute(args);
     }
 
     /** Builds the command line with every subcommand; completion scripts are generated from this model. */

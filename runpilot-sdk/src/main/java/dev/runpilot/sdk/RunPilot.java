@@ -2,6 +2,7 @@ package dev.runpilot.sdk;
 
 import dev.runpilot.sdk.config.Profiles;
 import dev.runpilot.sdk.internal.engine.EmbeddedClientBuilder;
+import dev.runpilot.sdk.internal.engine.Preload;
 import dev.runpilot.sdk.internal.remote.RemoteClients;
 
 /**
@@ -26,6 +27,22 @@ public final class RunPilot {
      */
     public static RunPilotClient.Builder client() {
         return new EmbeddedClientBuilder();
+    }
+
+    /**
+     * Starts preparing, on a background daemon thread, the slowest first steps of opening an embedded client: the
+     * SQLite driver and its native library, the time zone and calendar data its date
+     * format loads, the random source behind run ids, and this host's name. Returns at once.
+     *
+     * <p>Worth calling first thing in a short-lived program that opens an embedded client after some start-up
+     * work of its own, such as a command-line tool parsing its arguments: the two then overlap on a machine with
+     * more than one core. The {@code runpilot} CLI does so. It opens no database and touches no RunPilot home (the
+     * SQLite driver may unpack its native library into the temporary directory, as the first open would).
+     * Calling it more than once, or not at all, changes only timing; anything that fails in it is reported by the
+     * client open that needs it.
+     */
+    public static void preload() {
+        Preload.start();
     }
 
     /**

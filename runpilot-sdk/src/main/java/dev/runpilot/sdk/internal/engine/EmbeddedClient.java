@@ -344,7 +344,7 @@ public final class EmbeddedClient implements RunPilotClient {
         }
     }
 
-    private static String hostName() {
+    static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;

@@ -30,6 +30,16 @@ public abstract class Database implements AutoCloseable {
         return SqliteDatabase.openFile(file);
     }
 
+    /**
+     * Loads the SQLite driver, its native library and the data its date format needs, without opening a
+     * database: what the first {@link #open(Path)} otherwise spends most of its time on.
+     *
+     * @see dev.runpilot.sdk.RunPilot#preload()
+     */
+    public static void preloadSqlite() {
+        SqliteDatabase.preload();
+    }
+
     /** Opens a private in-memory SQLite database. */
     public static Database inMemory() {
         return SqliteDatabase.openInMemory();

@@ -36,6 +36,20 @@ final class SqliteDatabase extends Database {
     }
 
     /**
+     * Loads what the first connection needs and opens nothing: the driver's native library, and the date format
+     * every connection's configuration builds, which loads the time zone and the locale's calendar data. Safe to
+     * call from any thread, more than once; a failure is left for the real open to report.
+     */
+    static void preload() {
+        try {
+            new SQLiteConfig();
+            org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception | LinkageError e) {
+            log.debug("Preloading the SQLite driver failed; opening the database will report it: {}", e.toString());
+        }
+    }
+
+    /**
      * Opens (creating if needed) the database file and migrates its schema.
      *
      * @throws ControlPlaneException if the file cannot be created, is not a RunPilot database, is

@@ -1,0 +1,36 @@
+package dev.runpilot.sdk.internal.engine;
+
+import dev.runpilot.sdk.internal.store.Database;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Warms up, on one daemon thread, the slow first steps of opening an embedded client, so that they overlap
+ * with whatever the program does before it opens one (see {@link dev.runpilot.sdk.RunPilot#preload()}).
+ * Each step only loads and initializes classes or caches that the open would otherwise initialize itself:
+ * no file is created, nothing is opened, and a failure is left for the real open to report.
+ */
+public final class Preload {
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private Preload() {
+    }
+
+    /** Starts the preload thread, the first time only; returns at once. */
+    public static void start() {
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(Preload::run, "runpilot-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void run() {
+        Database.preloadSqlite();
+        // The security providers and the native PRNG behind run ids and tokens.
+        new SecureRandom().nextInt();
+        // The host name the scheduler reclaims this host's orphaned attempts by (cached by the JDK for a while).
+        EmbeddedClient.hostName();
+    }
+}
