@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Cold start of `runpilot status` on an empty home, with and without AppCDS and C1-only compilation, against
-# the cold start of a hello-world main measured in the same run. Run through `scripts/benchmarks.sh cli`.
+# Cold start of `runpilot status` on an empty home and on a home in use, with and without AppCDS and C1-only
+# compilation, against the cold start of a hello-world main measured in the same run. Run through
+# `scripts/benchmarks.sh cli`.
 # Uses hyperfine when installed (apt-get install hyperfine), else a plain loop of RUNS runs each.
 #
 #   scripts/benchmarks.sh cli            # RUNS=20 by default
@@ -20,11 +21,17 @@ public class Hello {
 }
 JAVA
 javac -d "$WORK" "$WORK/Hello.java"
+MAIN=dev.runpilot.cli.RunPilotCli
 # The archive ./runpilot writes after a build: the classes `status -o json` loads on an empty home.
-java -XX:ArchiveClassesAtExit="$WORK/runpilot.jsa" -XX:TieredStopAtLevel=1 -jar "$JAR" \
+java -XX:ArchiveClassesAtExit="$WORK/runpilot.jsa" -XX:TieredStopAtLevel=1 -cp "$JAR" "$MAIN" \
   --home "$WORK/cds-home" -o json status >/dev/null 2>&1
 # ./runpilot itself, pointed at this jar and archive (its staleness check and bash start-up included).
 ./runpilot --version >/dev/null
+# A home in use: three finished runs.
+USED_HOME="$WORK/used-home"
+for i in 1 2 3; do
+  ./runpilot --home "$USED_HOME" -q run -- echo "run $i" >/dev/null
+done
 
 HOME_DIR="$WORK/home"
 echo "nproc: $(nproc); $(java -version 2>&1 | head -n 1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -33,11 +40,12 @@ echo "jar: $(du -h "$JAR" | cut -f1) ($(unzip -l "$JAR" | tail -n 1 | awk '{prin
 names=(
   "baseline: java Hello"
   "java Hello, runpilot.jar first on the class path"
-  "status, default JVM flags"
+  "status, default JVM flags (java -jar)"
   "status, -XX:TieredStopAtLevel=1"
   "status, AppCDS"
   "status, AppCDS + TieredStopAtLevel=1"
-  "./runpilot status (launcher: AppCDS + C1)"
+  "./runpilot status (launcher: AppCDS + C1 + unpacked SQLite library + preload)"
+  "./runpilot status, home with 3 runs"
   "./runpilot --version (picocli, no control plane)"
 )
 commands=(
@@ -45,9 +53,10 @@ commands=(
   "java -Xshare:auto -cp $JAR:$WORK Hello"
   "java -jar $JAR --home $HOME_DIR status"
   "java -XX:TieredStopAtLevel=1 -jar $JAR --home $HOME_DIR status"
-  "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -jar $JAR --home $HOME_DIR status"
-  "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -XX:TieredStopAtLevel=1 -jar $JAR --home $HOME_DIR status"
+  "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -cp $JAR $MAIN --home $HOME_DIR status"
+  "java -XX:SharedArchiveFile=$WORK/runpilot.jsa -Xshare:auto -XX:TieredStopAtLevel=1 -cp $JAR $MAIN --home $HOME_DIR status"
   "$PWD/runpilot --home $HOME_DIR status"
+  "$PWD/runpilot --home $USED_HOME status"
   "$PWD/runpilot --version"
 )
 

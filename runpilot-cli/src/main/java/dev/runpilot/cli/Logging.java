@@ -17,7 +17,7 @@ final class Logging {
             }
             if (arg.equals("--verbose")) {
                 verbosity++;
-            } else if (arg.matches("-v+")) {
+            } else if (isShortVerbose(arg)) {
                 verbosity += arg.length() - 1;
             }
         }
@@ -27,6 +27,19 @@ final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         setIfAbsent("org.slf4j.simpleLogger.showLogName", "false");
+    }
+
+    /** Whether the argument is -v, -vv, ...: checked by hand, since a regular expression costs start-up time. */
+    private static boolean isShortVerbose(String arg) {
+        if (arg.length() < 2 || arg.charAt(0) != '-') {
+            return false;
+        }
+        for (int i = 1; i < arg.length(); i++) {
+            if (arg.charAt(i) != 'v') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void setIfAbsent(String key, String value) {

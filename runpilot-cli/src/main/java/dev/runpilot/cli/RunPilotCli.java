@@ -143,7 +143,7 @@ public final class RunPilotCli {
     public static int execute(String... args) {
         Logging.configure(args);
         Optional<String> subcommand = subcommandIn(args);
-        if (subcommand.filter(OPENS_CLIENT::contains).isPresent()) {
+        if (subcommand.isPresent() && OPENS_CLIENT.contains(subcommand.get())) {
             RunPilot.preload();
         }
         return commandLine(subcommand).execute(args);
@@ -376,7 +376,7 @@ public final class RunPilotCli {
         public String[] getVersion() {
             String version = RunPilotCli.class.getPackage().getImplementationVersion();
             return new String[] {"runpilot " + (version == null ? "(development build)" : version),
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+                    "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Each step only loads and initializes classes or caches that the open would otherwise initialize itself:
  * no file is created, nothing is opened, and a failure is left for the real open to report.
  */
-public final class Preload {
+public final class Preload implements Runnable {
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private Preload() {
@@ -21,12 +21,15 @@ public final class Preload {
         if (!STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread thread = new Thread(Preload::run, "runpilot-preload");
+        // A Runnable instance rather than a method reference: the first lambda a JVM links costs milliseconds, which
+        // this thread is here to take off the caller's.
+        Thread thread = new Thread(new Preload(), "runpilot-preload");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private static void run() {
+    @Override
+    public void run() {
         Database.preloadSqlite();
         // The security providers and the native PRNG behind run ids and tokens.
         new SecureRandom().nextInt();
