@@ -46,7 +46,7 @@ names=(
   "status, AppCDS + TieredStopAtLevel=1"
   "./runpilot status (launcher: AppCDS + C1 + unpacked SQLite library + preload)"
   "./runpilot status, home with 3 runs"
-  "./runpilot --version (picocli, no control plane)"
+  "./runpilot --version (picocli root command only, no control plane)"
 )
 commands=(
   "java -Xshare:auto -cp $WORK Hello"

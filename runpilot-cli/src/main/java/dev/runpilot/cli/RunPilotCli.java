@@ -146,12 +146,26 @@ public final class RunPilotCli {
         if (subcommand.isPresent() && OPENS_CLIENT.contains(subcommand.get())) {
             RunPilot.preload();
         }
-        return commandLine(subcommand).execute(args);
+        return commandLine(subcommandsFor(subcommand, args)).execute(args);
     }
 
     /** Builds the command line with every subcommand; completion scripts are generated from this model. */
     static CommandLine commandLine() {
-        return commandLine(Optional.empty());
+        return commandLine(SUBCOMMANDS);
+    }
+
+    /**
+     * The subcommands to build a model of: the one named; none for a bare {@code --version}, which prints what the
+     * root command knows; else all of them, for the usage help and for picocli's error messages.
+     */
+    static List<String> subcommandsFor(Optional<String> named, String... args) {
+        if (named.isPresent()) {
+            return List.of(named.get());
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        return SUBCOMMANDS;
     }
 
     /**
@@ -172,12 +186,10 @@ public final class RunPilotCli {
         return Optional.empty();
     }
 
-    private static CommandLine commandLine(Optional<String> only) {
+    private static CommandLine commandLine(List<String> subcommands) {
         CommandLine cli = new CommandLine(new RunPilotCli());
-        for (String name : SUBCOMMANDS) {
-            if (only.isEmpty() || only.get().equals(name)) {
-                cli.addSubcommand(name, create(name));
-            }
+        for (String name : subcommands) {
+            cli.addSubcommand(name, create(name));
         }
         cli.setExitCodeExceptionMapper(ExitCodes.mapper());
         cli.setExecutionExceptionHandler(RunPilotCli::handleException);

@@ -86,6 +86,17 @@ class LauncherIT {
     }
 
     @Test
+    void versionComesFromTheJarAndHelpStillListsEverySubcommand() throws Exception {
+        Result version = launch(Map.of(), "--version");
+        Result help = launch(Map.of(), "--help");
+
+        assertThat(version.exit()).as(version.err()).isZero();
+        assertThat(version.out()).containsPattern("^runpilot \\d+\\.\\d+\\.\\d+").contains("Java " + Runtime.version().feature());
+        assertThat(help.exit()).as(help.err()).isZero();
+        assertThat(help.out()).contains("status", "completion", "doctor", "agent", "logout");
+    }
+
+    @Test
     void aFailingCommandExitsWithItsDocumentedCode() throws Exception {
         Result result = launch(Map.of(), "--home", dir.resolve("home").toString(), "show", "r-doesnotexist");
 
