@@ -142,6 +142,11 @@ public final class RunPilotCli {
      */
     public static int execute(String... args) {
         Logging.configure(args);
+        // picocli's documented start-up switch: no looking for Groovy on the class path, a miss that would read the
+        // jar's whole directory on this thread rather than on the preload thread below.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         Optional<String> subcommand = subcommandIn(args);
         if (subcommand.isPresent() && OPENS_CLIENT.contains(subcommand.get())) {
             RunPilot.preload();
