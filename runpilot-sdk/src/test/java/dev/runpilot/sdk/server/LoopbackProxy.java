@@ -25,7 +25,8 @@ final class LoopbackProxy implements AutoCloseable {
     interface Cut {
         /**
          * Looks at the response so far (bytes as ISO-8859-1 characters, one per byte) and returns how
-         * many of its bytes to let through before both sides of the connection are closed, or empty to go on.
+         * many of its bytes to let through before both sides of the connection are closed, or empty to go
+         * on. A position past what arrived so far takes effect when the response reaches it.
          *
          * @param connection the connection's number, from 1
          */
@@ -38,6 +39,7 @@ final class LoopbackProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile Cut cut = (connection, response) -> OptionalInt.empty();
+    private final java.util.Map<Integer, String> responses = new java.util.concurrent.ConcurrentHashMap<>();
 
     LoopbackProxy(URI target) throws IOException {
         this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort());
@@ -55,6 +57,11 @@ final class LoopbackProxy implements AutoCloseable {
     /** How many connections were accepted so far. */
     int connections() {
         return connections.get();
+    }
+
+    /** What the server sent on a connection so far (as ISO-8859-1), empty if nothing yet. */
+    String response(int connection) {
+        return responses.getOrDefault(connection, "");
     }
 
     /** Cuts responses where this says, from the next bytes on. */
@@ -95,8 +102,9 @@ final class LoopbackProxy implements AutoCloseable {
                     }
                     int before = seen.length();
                     seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                    responses.put(connection, seen.toString());
                     OptionalInt at = cut.at(connection, seen.toString());
-                    if (at.isPresent()) {
+                    if (at.isPresent() && at.getAsInt() <= seen.length()) {
                         int through = Math.max(0, Math.min(n, at.getAsInt() - before));
                         out.write(buffer, 0, through);
                         out.flush();
