@@ -14,7 +14,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Builds the TLS context of a client that trusts the certificates of a PEM file (a private CA) and no others. */
+/** Builds the TLS context of a client or agent that trusts the certificates of a PEM file (a private CA) and no others. */
 final class PemTrust {
     /** How a client trusts a private CA, for the error of a failed TLS handshake. */
     static final String CLIENT_ADVICE = "RunPilot.client().trustCertificates(Path.of(\"ca.pem\")) or .sslContext(...), or"
