@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", sortOptions = false,
         description = {"Run jobs from a RunPilot server on this machine until Ctrl-C or SIGTERM (which finish the"
                 + " current runs first).", "The server and token come from --endpoint and --token"
-                + " ($RUNPILOT_AGENT_TOKEN), or from a profile."},
+                + " ($RUNPILOT_AGENT_TOKEN), or from a profile; a private CA from --ca-certificate"
+                + " ($RUNPILOT_CA_CERTIFICATE), or the profile's ca_certificate."},
         footer = {"", "Example:", "  runpilot agent --endpoint http://10.0.0.5:8420 --token $AGENT_TOKEN --labels gpu=a100,zone=eu"})
 final class AgentCommand extends BaseCommand {
     @Option(names = {"-l", "--labels"}, paramLabel = "KEY=VALUE", split = ",",
@@ -50,6 +51,11 @@ final class AgentCommand extends BaseCommand {
     @Option(names = "--imds-endpoint", paramLabel = "URI", description = "Read EC2 instance metadata at this endpoint (implies --imds).")
     URI imdsEndpoint;
 
+    @Option(names = "--ca-certificate", paramLabel = "FILE", description = "Trust the CA certificates of this PEM file (and"
+            + " only those) for an https:// server whose certificate a private CA signed. Default: $RUNPILOT_CA_CERTIFICATE,"
+            + " else the profile's ca_certificate, else the JDK's trust store.")
+    Path caCertificate;
+
     @Override
     public Integer call() {
         URI endpoint = root().endpoint().or(() -> profileValue("endpoint").map(URI::create)).orElseThrow(
@@ -59,6 +65,11 @@ final class AgentCommand extends BaseCommand {
                         + " prints one with: runpilot server --new-agent-token"));
         Agent.Builder builder = Agent.builder().endpoint(endpoint).token(token).labels(labels).workers(workers)
                 .workDir(workDir != null ? workDir : root().home().resolve("agent-work"));
+        java.util.Optional.ofNullable(caCertificate)
+                .or(() -> env(Agent.CA_CERTIFICATE_VARIABLE)
+                        .or(() -> profileValue("ca_certificate").filter(v -> !v.isBlank()))
+                        .map(v -> Path.of(v.trim())))
+                .ifPresent(builder::trustCertificates);
         if (once) {
             builder.once();
         }

@@ -138,20 +138,26 @@ public interface RunPilotClient extends AutoCloseable {
     }
 
     /**
-     * Lists the agents registered with the RunPilot server this client talks to
-     * ({@code GET /v1/agents}), newest registration first, with the runs each holds now (only the
-     * runs of the caller's project are named).
+     * Lists the agents registered with the control plane, newest registration first, with the runs
+     * each holds now. A remote client asks its server ({@code GET /v1/agents}) and sees only the runs
+     * of its own project. An embedded client reads the agents registered in its database by servers
+     * that share it (the same home or PostgreSQL database) and sees every run they hold, as an
+     * administrator would; its own in-process workers are not registered agents, so a client that
+     * shares its database with no server returns an empty list.
+     *
+     * <p>An agent is {@linkplain dev.runpilot.sdk.agent.AgentInfo#online() online} when it was heard
+     * from within three lease durations: the server's lease for a remote client, this client's
+     * {@link Builder#leaseDuration(java.time.Duration) leaseDuration} for an embedded one.
      *
      * @return the agents heard from since they registered; empty when none registered
-     * @throws UnsupportedOperationException if this client has no server (the default; an embedded
-     *     client runs its jobs on in-process workers, not registered agents)
+     * @throws UnsupportedOperationException if this client cannot list agents (the default of this
+     *     interface; both built-in clients can)
      * @throws ApiException if the server refuses the call
-     * @throws ControlPlaneException if the server cannot be reached
+     * @throws ControlPlaneException if the server or database cannot be reached
      * @since 0.2.0
      */
     default java.util.List<dev.runpilot.sdk.agent.AgentInfo> agents() {
-        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") has no registered"
-                + " agents: an embedded client runs jobs on in-process workers. Connect to a server with RunPilot.client().endpoint(...)");
+        throw new UnsupportedOperationException("This RunPilot client (" + getClass().getSimpleName() + ") cannot list agents");
     }
 
     /**

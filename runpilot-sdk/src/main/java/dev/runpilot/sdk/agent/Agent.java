@@ -55,6 +55,14 @@ import org.slf4j.LoggerFactory;
  * that class; a run label whose key the agent also has must carry the agent's value. Thread-safe.
  */
 public final class Agent implements AutoCloseable {
+    /**
+     * The environment variable naming a PEM file of CA certificates that {@link #main(String[])} and
+     * {@code runpilot agent} trust, when {@code --ca-certificate} is not given.
+     *
+     * @since 0.2.0
+     */
+    public static final String CA_CERTIFICATE_VARIABLE = "RUNPILOT_CA_CERTIFICATE";
+
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
     private final Builder options;
@@ -251,8 +259,9 @@ public final class Agent implements AutoCloseable {
      * Runs an agent from the command line until it is drained:
      * {@code java -cp ... dev.runpilot.sdk.agent.Agent --endpoint URI [--token TOKEN] [--label K=V]...
      * [--workers N] [--once] [--run-id RUN] [--idle-timeout SECONDS] [--work-dir DIR] [--runtime NAME] [--grace SECONDS]
-     * [--imds] [--imds-endpoint URI] [--spot-check SECONDS]}.
-     * The token defaults to {@code $RUNPILOT_AGENT_TOKEN}. {@code --imds} reads the EC2 instance metadata
+     * [--imds] [--imds-endpoint URI] [--spot-check SECONDS] [--ca-certificate PEM]}.
+     * The token defaults to {@code $RUNPILOT_AGENT_TOKEN}; {@code --ca-certificate} (a private CA to trust, see
+     * {@link Builder#trustCertificates(Path)}) to {@code $RUNPILOT_CA_CERTIFICATE}. {@code --imds} reads the EC2 instance metadata
      * (see {@link Builder#instanceMetadata()}); {@code --imds-endpoint} names its endpoint. SIGTERM (or Ctrl-C) drains the agent: the
      * current runs finish, nothing more is claimed, then the process exits.
      *
@@ -261,6 +270,7 @@ public final class Agent implements AutoCloseable {
     public static void main(String[] args) {
         Builder builder = builder();
         String token = System.getenv("RUNPILOT_AGENT_TOKEN");
+        String caCertificate = System.getenv(CA_CERTIFICATE_VARIABLE);
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -288,6 +298,7 @@ public final class Agent implements AutoCloseable {
                     i--;
                 }
                 case "--imds-endpoint" -> builder.instanceMetadata(URI.create(value));
+                case "--ca-certificate" -> caCertificate = value;
                 case "--spot-check" -> builder.spotInterruptionCheck(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; see the Javadoc of Agent.main");
             }
@@ -295,6 +306,9 @@ public final class Agent implements AutoCloseable {
         }
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("No agent token: pass --token or set RUNPILOT_AGENT_TOKEN");
+        }
+        if (caCertificate != null && !caCertificate.isBlank()) {
+            builder.trustCertificates(Path.of(caCertificate.trim()));
         }
         Agent agent = builder.token(token).build().start();
         Thread hook = new Thread(() -> {
@@ -325,6 +339,8 @@ public final class Agent implements AutoCloseable {
         private EncryptionKey encryptionKey;
         private URI metadataEndpoint;
         private Duration spotCheck = Duration.ofSeconds(5);
+        private javax.net.ssl.SSLContext sslContext;
+        private Path caCertificates;
 
         private Builder() {
         }
@@ -396,6 +412,37 @@ public final class Agent implements AutoCloseable {
          */
         public Builder token(String token) {
             this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /**
+         * Uses this TLS context for {@code https://} calls to the {@link #endpoint(URI) server}, such as
+         * one that trusts a private CA or presents a client certificate. Wins over
+         * {@link #trustCertificates(Path)}. Default: the JDK's default context (its trust store).
+         *
+         * @param context an initialised context
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder sslContext(javax.net.ssl.SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file, and only those, for {@code https://} calls to the
+         * {@link #endpoint(URI) server}: for a server whose certificate a private CA signed. Read as
+         * {@code RunPilotClient.Builder.trustCertificates} reads it. Default: the JDK's trust store.
+         * Without it (or {@link #sslContext}), a server with such a certificate makes {@link Agent#start()}
+         * fail at once, naming the endpoint and this option.
+         *
+         * @param pemFile one or more {@code -----BEGIN CERTIFICATE-----} blocks; read when the agent is built
+         * @return this builder
+         * @throws RunPilotException from {@link #build()} if the file cannot be read or holds no certificate (naming it)
+         * @since 0.2.0
+         */
+        public Builder trustCertificates(Path pemFile) {
+            this.caCertificates = Objects.requireNonNull(pemFile, "pemFile");
             return this;
         }
 
@@ -563,18 +610,26 @@ public final class Agent implements AutoCloseable {
          *
          * @return the agent, not started
          * @throws IllegalStateException if the endpoint or token is missing
+         * @throws RunPilotException if the {@linkplain #trustCertificates(Path) PEM file} cannot be read or holds no certificate
          */
         public Agent build() {
             if (endpoint == null || token == null) {
                 throw new IllegalStateException("An agent needs endpoint(...) and token(...)");
             }
+            HttpAgentPlane plane = HttpAgentPlane.open(endpoint, token, requestTimeout, java.util.Optional.ofNullable(sslContext),
+                    java.util.Optional.ofNullable(caCertificates));
             ContainerRuntime chosen = runtime;
             boolean owns = false;
             if (chosen == null) {
-                chosen = resolveRuntime();
+                try {
+                    chosen = resolveRuntime();
+                } catch (RuntimeException e) {
+                    plane.close();
+                    throw e;
+                }
                 owns = true;
             }
-            return new Agent(this, HttpAgentPlane.open(endpoint, token, requestTimeout), chosen, owns);
+            return new Agent(this, plane, chosen, owns);
         }
 
         private ContainerRuntime resolveRuntime() {

@@ -235,6 +235,13 @@ public final class EmbeddedClient implements RunPilotClient {
         followEvents(runs.lastEventSeq(), consumer);
     }
 
+    /** Lists the agents registered in this control plane's database by servers that share it, with every run they hold. */
+    @Override
+    public List<dev.runpilot.sdk.agent.AgentInfo> agents() {
+        ensureOpen();
+        return new dev.runpilot.sdk.internal.server.AgentRegistry(db, Clock.systemUTC()).describe(0, options.lease, (agent, runId) -> true);
+    }
+
     @Override
     public PrunedArtifacts pruneArtifacts(ArtifactRetention retention) {
         Objects.requireNonNull(retention, "retention");

@@ -47,6 +47,7 @@ final class ApiTransport implements AutoCloseable {
     private final ExecutorService executor;
     private final Retry retry;
     private final CircuitBreaker breaker;
+    private final String trustAdvice;
 
     ApiTransport(URI base, Credentials credentials, RetryPolicy policy, Duration connectTimeout, Duration requestTimeout) {
         this(base, credentials, policy, connectTimeout, requestTimeout, Optional.empty(), BreakerSettings.DEFAULT);
@@ -63,6 +64,16 @@ final class ApiTransport implements AutoCloseable {
 
     ApiTransport(URI base, Credentials credentials, RetryPolicy policy, Duration connectTimeout, Duration requestTimeout,
                  Optional<javax.net.ssl.SSLContext> tls, BreakerSettings breakerSettings) {
+        this(base, credentials, policy, connectTimeout, requestTimeout, tls, breakerSettings, PemTrust.CLIENT_ADVICE);
+    }
+
+    /**
+     * @param trustAdvice how the user of this transport trusts a private CA, for the error of a failed TLS
+     *     handshake (the client's builder and profile, or the agent's builder and options)
+     */
+    ApiTransport(URI base, Credentials credentials, RetryPolicy policy, Duration connectTimeout, Duration requestTimeout,
+                 Optional<javax.net.ssl.SSLContext> tls, BreakerSettings breakerSettings, String trustAdvice) {
+        this.trustAdvice = trustAdvice;
         this.base = base;
         this.credentials = credentials;
         this.requestTimeout = requestTimeout;
@@ -256,9 +267,7 @@ final class ApiTransport implements AutoCloseable {
     /** The error of a TLS handshake that failed, most often a certificate signed by a CA this client does not trust. */
     private ControlPlaneException untrusted(javax.net.ssl.SSLException e) {
         return new ControlPlaneException("Cannot open a TLS connection to the RunPilot server " + base + ": " + e.getMessage()
-                + ". If the server's certificate is signed by a private CA, trust that CA: RunPilot.client().trustCertificates("
-                + "Path.of(\"ca.pem\")) or .sslContext(...), or 'ca_certificate = /path/to/ca.pem' in the profile"
-                + " (~/.runpilot/config).", e);
+                + ". If the server's certificate is signed by a private CA, trust that CA: " + trustAdvice + ".", e);
     }
 
     /** Whether the circuit breaker is open now (calls fail fast), for tests and diagnostics. */

@@ -58,10 +58,19 @@ public final class HttpAgentPlane implements AgentPlane, AutoCloseable {
     static final dev.runpilot.sdk.RetryPolicy AGENT_RETRY = dev.runpilot.sdk.RetryPolicy.builder().maxAttempts(12)
             .initialBackoff(Duration.ofMillis(200)).multiplier(2).maxBackoff(Duration.ofSeconds(5)).jitter(0.5).build();
 
-    /** Opens a plane on a server with an agent token. */
-    public static HttpAgentPlane open(URI endpoint, String token, Duration timeout) {
+    /**
+     * Opens a plane on a server with an agent token. It trusts the TLS context given, else the
+     * certificates of the PEM file given (read as a client's {@code trustCertificates} reads it), else
+     * the JDK's default trust store. A failed TLS handshake is not retried; its error names the
+     * endpoint and how to trust a private CA.
+     *
+     * @throws dev.runpilot.sdk.RunPilotException if the PEM file cannot be read or holds no certificate (naming it)
+     */
+    public static HttpAgentPlane open(URI endpoint, String token, Duration timeout, Optional<javax.net.ssl.SSLContext> sslContext,
+                                      Optional<java.nio.file.Path> caCertificates) {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        return new HttpAgentPlane(new ApiTransport(endpoint, Credentials.fixed(Optional.of(token)), AGENT_RETRY, connect, timeout));
+        return new HttpAgentPlane(new ApiTransport(endpoint, Credentials.fixed(Optional.of(token)), AGENT_RETRY, connect, timeout,
+                PemTrust.choose(sslContext, caCertificates), ApiTransport.BreakerSettings.DEFAULT, PemTrust.AGENT_ADVICE));
     }
 
     /** The outcome of registration: the agent's id and the server's lease. */

@@ -11,7 +11,9 @@ import java.util.function.Predicate;
 /**
  * Reads the project event stream of a RunPilot server ({@code GET /v1/events}, server-sent events)
  * and reconnects after the last event delivered ({@code after=}, the server's {@code Last-Event-ID})
- * when the connection drops.
+ * when the connection drops; before the first event, after the position the server announced when the
+ * stream opened (an {@code id:} frame without data), so a stream followed "from now on" loses nothing
+ * either. An event whose frame was cut before its data line arrived was not delivered and comes again.
  */
 final class HttpEventStream {
     private static final int MAX_RECONNECTS = 20;
@@ -38,12 +40,17 @@ final class HttpEventStream {
             try (LineStream reader = transport.openLines(path)) {
                 String line;
                 String event = null;
+                OptionalLong id = OptionalLong.empty();
+                boolean delivered = false;
                 while ((line = reader.next()) != null) {
                     if (line.startsWith("event: ")) {
                         event = line.substring(7);
+                    } else if (line.startsWith("id: ")) {
+                        id = parseId(line.substring(4));
                     } else if (line.startsWith("data: ") && "event".equals(event)) {
                         RunEvent runEvent = ApiJson.event(ApiJson.parse(line.substring(6), "an event of " + transport.base()));
                         last = OptionalLong.of(runEvent.sequence());
+                        delivered = true;
                         failures = 0;
                         if (!handler.test(runEvent)) {
                             return;
@@ -53,7 +60,14 @@ final class HttpEventStream {
                             return;
                         }
                     } else if (line.isEmpty()) {
+                        // An id without an event (the server's start position) moves the reconnect point
+                        // only once its frame is complete.
+                        if (!delivered && id.isPresent()) {
+                            last = id;
+                        }
                         event = null;
+                        id = OptionalLong.empty();
+                        delivered = false;
                     }
                 }
                 // The server closed the stream (it stopped or restarted): reconnect after the last event.
@@ -68,6 +82,14 @@ final class HttpEventStream {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    private static OptionalLong parseId(String text) {
+        try {
+            return OptionalLong.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException notOurs) {
+            return OptionalLong.empty();
         }
     }
 

@@ -10,12 +10,30 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Builds the TLS context of a client that trusts the certificates of a PEM file (a private CA) and no others. */
+/** Builds the TLS context of a client or agent that trusts the certificates of a PEM file (a private CA) and no others. */
 final class PemTrust {
+    /** How a client trusts a private CA, for the error of a failed TLS handshake. */
+    static final String CLIENT_ADVICE = "RunPilot.client().trustCertificates(Path.of(\"ca.pem\")) or .sslContext(...), or"
+            + " 'ca_certificate = /path/to/ca.pem' in the profile (~/.runpilot/config)";
+    /** How an agent trusts a private CA, for the error of a failed TLS handshake. */
+    static final String AGENT_ADVICE = "Agent.builder().trustCertificates(Path.of(\"ca.pem\")) or .sslContext(...); for"
+            + " 'runpilot agent': --ca-certificate /path/to/ca.pem, $RUNPILOT_CA_CERTIFICATE, or 'ca_certificate' in the profile";
+
     private PemTrust() {
+    }
+
+    /**
+     * The TLS context a client or agent uses: the one given, else one trusting the certificates of the
+     * PEM file given, else none (the JDK's default trust store).
+     *
+     * @throws RunPilotException if the PEM file cannot be read or holds no certificate
+     */
+    static Optional<SSLContext> choose(Optional<SSLContext> given, Optional<Path> pemFile) {
+        return given.isPresent() ? given : pemFile.map(PemTrust::context);
     }
 
     /**

@@ -60,7 +60,7 @@ public final class RemoteClients {
             throw new IllegalArgumentException("Endpoint " + base + " must be an http:// or https:// URI with a host");
         }
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        Optional<javax.net.ssl.SSLContext> tls = sslContext.isPresent() ? sslContext : ca.map(PemTrust::context);
+        Optional<javax.net.ssl.SSLContext> tls = PemTrust.choose(sslContext, ca);
         return new HttpControlPlane(new ApiTransport(base, credentials, retry, connect, timeout, tls,
                 ApiTransport.BreakerSettings.DEFAULT), sources, maxCost);
     }

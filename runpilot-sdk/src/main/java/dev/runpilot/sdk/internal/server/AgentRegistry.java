@@ -3,18 +3,21 @@ package dev.runpilot.sdk.internal.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runpilot.sdk.agent.AgentInfo;
 import dev.runpilot.sdk.internal.store.ClaimFilter;
 import dev.runpilot.sdk.internal.store.Database;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 
 /** The agents registered over HTTP: their ids, owners, labels, resources and last heartbeat. */
 public final class AgentRegistry {
@@ -137,6 +140,35 @@ public final class AgentRegistry {
             }
             return held;
         });
+    }
+
+    /**
+     * Lists the agents heard from since {@code seenAfter} (epoch ms) as the public API shows them,
+     * newest registration first: what {@code GET /v1/agents} sends and an embedded client's
+     * {@code agents()} returns.
+     *
+     * @param lease the lease of the control plane: an agent heard from within three of them is online
+     * @param showRun whether a run an agent holds may be named to the caller (runs of other projects are not)
+     */
+    public List<AgentInfo> describe(long seenAfter, java.time.Duration lease, BiPredicate<AgentRecord, String> showRun) {
+        Map<String, List<String>> held = runsHeld();
+        long onlineAfter = clock.millis() - 3 * lease.toMillis();
+        List<AgentInfo> result = new ArrayList<>();
+        for (AgentRecord agent : list(seenAfter)) {
+            List<String> runIds = held.getOrDefault(agent.id(), List.of()).stream().filter(runId -> showRun.test(agent, runId)).toList();
+            result.add(info(agent, agent.lastSeenAt() >= onlineAfter, runIds));
+        }
+        return result;
+    }
+
+    /** Maps a registered agent to its public description; resources the agent did not report are 0 or empty. */
+    static AgentInfo info(AgentRecord agent, boolean online, List<String> runIds) {
+        JsonNode resources = agent.resources();
+        List<AgentInfo.Gpu> gpus = new ArrayList<>();
+        resources.path("gpus").forEach(g -> gpus.add(new AgentInfo.Gpu(g.path("name").asText(""), g.path("memoryMiB").asLong(0))));
+        return new AgentInfo(agent.id(), agent.host(), agent.labels(), agent.slots(), resources.path("cpus").asDouble(0),
+                resources.path("memoryBytes").asLong(0), gpus, Instant.ofEpochMilli(agent.registeredAt()),
+                Instant.ofEpochMilli(agent.lastSeenAt()), online, runIds);
     }
 
     /**

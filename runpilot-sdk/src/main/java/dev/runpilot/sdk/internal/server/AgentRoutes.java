@@ -7,6 +7,7 @@ import dev.runpilot.sdk.Attempt;
 import dev.runpilot.sdk.LogLine;
 import dev.runpilot.sdk.MetricPoint;
 import dev.runpilot.sdk.RunStatus;
+import dev.runpilot.sdk.agent.AgentInfo;
 import dev.runpilot.sdk.internal.api.ApiJson;
 import dev.runpilot.sdk.internal.artifact.ArtifactLayout;
 import dev.runpilot.sdk.internal.store.Claim;
@@ -16,7 +17,6 @@ import dev.runpilot.sdk.internal.store.SourceRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,28 +55,31 @@ final class AgentRoutes {
     private void list(ApiExchange ex) throws IOException {
         long within = ex.longParam("seenWithinSeconds", 0);
         long after = within > 0 ? System.currentTimeMillis() - within * 1000 : 0;
+        // Run ids do not leak across projects: a user sees its project's runs, an agent token its own agents' runs.
+        List<AgentInfo> agents = engine.agents().describe(after, engine.lease(), (agent, runId) ->
+                ex.principal.kind() == Principal.Kind.USER
+                        ? engine.serverRuns().project(runId).equals(ex.principal.project())
+                        : agent.tokenId().equals(ex.principal.tokenId()));
         ObjectNode body = ApiJson.object();
         ArrayNode array = body.putArray("agents");
-        Map<String, List<String>> held = engine.agents().runsHeld();
-        long onlineAfter = System.currentTimeMillis() - 3 * engine.lease().toMillis();
-        for (AgentRegistry.AgentRecord agent : engine.agents().list(after)) {
+        for (AgentInfo agent : agents) {
             ObjectNode node = array.addObject().put("id", agent.id()).put("host", agent.host()).put("slots", agent.slots());
             ObjectNode labels = node.putObject("labels");
             agent.labels().forEach(labels::put);
-            node.set("resources", agent.resources());
-            node.put("registeredAt", Instant.ofEpochMilli(agent.registeredAt()).toString())
-                    .put("lastSeenAt", Instant.ofEpochMilli(agent.lastSeenAt()).toString())
-                    .put("online", agent.lastSeenAt() >= onlineAfter);
-            ArrayNode runs = node.putArray("runIds");
-            // Run ids do not leak across projects: a user sees its project's runs, an agent token its own agents' runs.
-            for (String runId : held.getOrDefault(agent.id(), List.of())) {
-                boolean visible = ex.principal.kind() == Principal.Kind.USER
-                        ? engine.serverRuns().project(runId).equals(ex.principal.project())
-                        : agent.tokenId().equals(ex.principal.tokenId());
-                if (visible) {
-                    runs.add(runId);
-                }
+            ObjectNode resources = node.putObject("resources");
+            if (agent.cpus() == Math.rint(agent.cpus())) {
+                resources.put("cpus", (long) agent.cpus());
+            } else {
+                resources.put("cpus", agent.cpus());
             }
+            resources.put("memoryBytes", agent.memoryBytes());
+            ArrayNode gpus = resources.putArray("gpus");
+            agent.gpus().forEach(gpu -> gpus.addObject().put("name", gpu.name()).put("memoryMiB", gpu.memoryMiB()));
+            node.put("registeredAt", agent.registeredAt().toString())
+                    .put("lastSeenAt", agent.lastSeenAt().toString())
+                    .put("online", agent.online());
+            ArrayNode runs = node.putArray("runIds");
+            agent.runIds().forEach(runs::add);
         }
         ex.send(200, body);
     }

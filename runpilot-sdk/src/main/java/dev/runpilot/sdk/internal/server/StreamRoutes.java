@@ -63,6 +63,10 @@ final class StreamRoutes {
         Principal user = RunRoutes.requireUser(ex);
         long after = ex.longParam("after", ex.header("Last-Event-ID").map(Long::parseLong).orElse(engine.runs().lastEventSeq()));
         OutputStream out = open(ex);
+        // Where the stream starts, as an id without data: a client following "from now on" that loses the
+        // connection before the first event reconnects from here rather than from a later "now".
+        out.write(("id: " + after + "\n\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
         Map<String, Boolean> ownRuns = new HashMap<>();
         long lastWrite = System.currentTimeMillis();
         while (!closing.getAsBoolean()) {
