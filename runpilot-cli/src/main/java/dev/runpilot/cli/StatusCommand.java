@@ -54,10 +54,9 @@ final class StatusCommand extends BaseCommand {
             view.put("active", counts.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().name(),
                     Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
             view.put("recent", page.runs().stream().map(Views::run).toList());
-            List<AgentInfo> agents = root().isRemote() ? client.agents() : List.of();
-            if (root().isRemote()) {
-                view.put("agents", agents.stream().map(Views::agent).toList());
-            }
+            // On a home a server also serves, the embedded client lists the agents registered there.
+            List<AgentInfo> agents = client.agents();
+            view.put("agents", agents.stream().map(Views::agent).toList());
             output.print(view, () -> printTable(output, counts, page.runs(), agents));
             return ExitCodes.OK;
         }
@@ -72,7 +71,7 @@ final class StatusCommand extends BaseCommand {
         out.println("Active runs    " + ACTIVE.stream()
                 .map(s -> count(counts.get(s)) + " " + s.name().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.joining(", ")));
-        if (root().isRemote()) {
+        if (root().isRemote() || !agents.isEmpty()) {
             long online = agents.stream().filter(AgentInfo::online).count();
             out.println("Agents         " + (agents.isEmpty() ? "none registered (start one: runpilot agent --endpoint ...)"
                     : online + " online, " + (agents.size() - online) + " offline"));

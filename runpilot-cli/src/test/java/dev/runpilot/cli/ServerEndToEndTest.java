@@ -103,6 +103,11 @@ class ServerEndToEndTest {
                     .contains(id);
             Cli.Result yaml = client.run("-o", "yaml", "--endpoint", uri, "--token", userToken, "status");
             assertThat(yaml.out()).contains("agents:").contains("resourceClass: cpu-small");
+            // The server's own home, read through the embedded control plane, lists the same agent.
+            Cli.Result embedded = new Cli(dir.resolve("server-home")).run("status");
+            assertThat(embedded.exitCode()).as(embedded.toString()).isZero();
+            assertThat(embedded.out()).contains("Control plane  embedded").contains("Agents         1 online, 0 offline")
+                    .contains(shown.get("id").asText()).contains(id);
             assertThat(client.run("--endpoint", uri, "--token", userToken, "cancel", id).exitCode()).isZero();
         } finally {
             agent.process().destroy();
