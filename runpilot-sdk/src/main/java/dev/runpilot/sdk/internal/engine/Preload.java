@@ -3,14 +3,19 @@ package dev.runpilot.sdk.internal.engine;
 import dev.runpilot.sdk.internal.store.Database;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Warms up, on one daemon thread, the slow first steps of opening an embedded client, so that they overlap
  * with whatever the program does before it opens one (see {@link dev.runpilot.sdk.RunPilot#preload()}).
- * Each step only loads and initializes classes or caches that the open would otherwise initialize itself:
- * no file is created, nothing is opened, and a failure is left for the real open to report.
+ * Each step only loads and initializes classes or caches that the open would otherwise initialize itself: no
+ * database is opened and nothing is written under a RunPilot home (the SQLite driver may unpack its native library
+ * into the temporary directory, as the first open would). A failure is logged at debug level and left for the real
+ * open to report.
  */
 public final class Preload implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Preload.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private Preload() {
@@ -30,10 +35,14 @@ public final class Preload implements Runnable {
 
     @Override
     public void run() {
-        Database.preloadSqlite();
-        // The security providers and the native PRNG behind run ids and tokens.
-        new SecureRandom().nextInt();
-        // The host name the scheduler reclaims this host's orphaned attempts by (cached by the JDK for a while).
-        EmbeddedClient.hostName();
+        try {
+            Database.preloadSqlite();
+            // The security providers and the native PRNG behind run ids and tokens.
+            new SecureRandom().nextInt();
+            // The host name the scheduler reclaims this host's orphaned attempts by (cached by the JDK for a while).
+            EmbeddedClient.hostName();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("Preloading stopped; opening a client will report any problem itself: {}", e.toString());
+        }
     }
 }
