@@ -147,6 +147,10 @@ public final class Ec2ComputeProvider implements ComputeProvider {
             String pem = CaCertificates.readPem(file);
             checkUserDataRoom(file, pem);
             caCertificates = Optional.of(pem);
+            if (!settings.controlPlane().map(uri -> "https".equalsIgnoreCase(uri.getScheme())).orElse(false)) {
+                log.warn("EC2 provider ships the CA certificates of {} to its instances, but its control plane is {}: agents use"
+                        + " them only for an https:// control plane", file, settings.controlPlane().map(URI::toString).orElse("not set"));
+            }
         });
         this.context = context;
         AtomicInteger threads = new AtomicInteger();
