@@ -1,5 +1,6 @@
 package dev.runpilot.aws.ec2;
 
+import dev.runpilot.aws.internal.ec2.CaCertificates;
 import dev.runpilot.aws.internal.ec2.Ec2Instances;
 import dev.runpilot.aws.internal.ec2.Ec2Settings;
 import dev.runpilot.aws.internal.ec2.Ec2Tags;
@@ -22,6 +23,7 @@ import dev.runpilot.aws.internal.AwsClients;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,6 +103,8 @@ public final class Ec2ComputeProvider implements ComputeProvider {
     private final InstanceLauncher launcher;
     private final Map<String, Launch> launches = new ConcurrentHashMap<>();
     private volatile ComputeContext context;
+    /** The CA certificates shipped to instances, as PEM, read at start. */
+    private volatile Optional<String> caCertificates = Optional.empty();
     private final java.util.Set<String> awaitingShutdown = ConcurrentHashMap.newKeySet();
     private ExecutorService launchPool;
     private ScheduledExecutorService timer;
@@ -130,8 +134,24 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         return NAME;
     }
 
+    /**
+     * Starts the background threads. With a {@linkplain Builder#caCertificate(Path) CA certificate},
+     * first reads it and checks that the user data it goes into fits EC2's limit.
+     *
+     * @throws IllegalArgumentException naming the file and the setting if the CA certificate file is
+     *     missing or holds no certificate, or if the user data with it would be over 16 KB
+     */
     @Override
     public synchronized void start(ComputeContext context) {
+        settings.caCertificate().ifPresent(file -> {
+            String pem = CaCertificates.readPem(file);
+            checkUserDataRoom(file, pem);
+            caCertificates = Optional.of(pem);
+            if (!settings.controlPlane().map(uri -> "https".equalsIgnoreCase(uri.getScheme())).orElse(false)) {
+                log.warn("EC2 provider ships the CA certificates of {} to its instances, but its control plane is {}: agents use"
+                        + " them only for an https:// control plane", file, settings.controlPlane().map(URI::toString).orElse("not set"));
+            }
+        });
         this.context = context;
         AtomicInteger threads = new AtomicInteger();
         launchPool = Executors.newFixedThreadPool(4, r -> daemon(r, "runpilot-ec2-launch-" + threads.incrementAndGet()));
@@ -311,6 +331,24 @@ public final class Ec2ComputeProvider implements ComputeProvider {
     }
 
     /**
+     * Fails now rather than at each launch when the CA certificates leave no room in the user data for
+     * a long run id, agent token and (presigned) agent URL.
+     */
+    private void checkUserDataRoom(Path file, String pem) {
+        String runId = "r".repeat(64);
+        String token = "t".repeat(1024);
+        URI agentUrl = settings.agentUrl().orElse(URI.create("https://presigned.example/" + "u".repeat(2048)));
+        int size = UserDataScript.size(UserDataScript.render(runId, agentUrl, settings.controlPlane(), Optional.of(token),
+                Optional.of(pem)));
+        if (size > UserDataScript.MAX_BYTES) {
+            throw new IllegalArgumentException("The CA certificate file " + file + " (caCertificate / RUNPILOT_EC2_CA_CERTIFICATE)"
+                    + " holds " + pem.length() + " bytes of PEM, which would make the instance user data " + size + " bytes"
+                    + " (with room for the run id, agent token and agent URL), over EC2's limit of " + UserDataScript.MAX_BYTES
+                    + " bytes; keep only the CA that signed the control plane's certificate (and its intermediates)");
+        }
+    }
+
+    /**
      * The token the instance's agent reports with: the builder's issuer when one was given, else a
      * token the control plane binds to this run, valid for the job's timeout (6 h without one) plus an
      * hour to boot and the shutdown grace, so a copy read from the user data is worth little.
@@ -341,8 +379,14 @@ public final class Ec2ComputeProvider implements ComputeProvider {
                 return;
             }
             TemplateVersion version = template();
-            String userData = UserDataScript.encode(UserDataScript.render(runId, agentUrl(runId), settings.controlPlane(),
-                    agentToken(ctx, runId)));
+            String script = UserDataScript.render(runId, agentUrl(runId), settings.controlPlane(), agentToken(ctx, runId),
+                    caCertificates);
+            if (UserDataScript.size(script) > UserDataScript.MAX_BYTES) {
+                throw new IllegalStateException("The user data for run " + runId + " is " + UserDataScript.size(script)
+                        + " bytes, over EC2's limit of " + UserDataScript.MAX_BYTES + " bytes (a long agent URL or token"
+                        + (caCertificates.isPresent() ? ", or the CA certificates" : "") + ")");
+            }
+            String userData = UserDataScript.encode(script);
             Optional<Launched> launched = launcher.launch(version, runId, launch.attempt, userData,
                     () -> isWanted(runId, launch),
                     id -> {
@@ -547,6 +591,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         private Ec2Settings.AgentJar agentJar;
         private URI controlPlane;
         private Function<String, Optional<String>> agentTokens;
+        private Path caCertificate;
         private Ec2Prices prices;
         boolean terminateOnClose = true;
 
@@ -819,6 +864,26 @@ public final class Ec2ComputeProvider implements ComputeProvider {
         }
 
         /**
+         * Ships these CA certificates to every instance, for a {@link #controlPlane(URI) control plane}
+         * on {@code https://} whose certificate a private CA signed: the user data writes them to
+         * {@code /etc/runpilot/ca.pem} (mode 0644) before the agent starts and sets
+         * {@code RUNPILOT_CA_CERTIFICATE=/etc/runpilot/ca.pem} in {@code /etc/runpilot/agent.env}, so the
+         * agent trusts those certificates (and only those) as {@code Agent.Builder.trustCertificates}
+         * does. The file is read when the provider starts; its certificates are re-encoded as PEM, so
+         * nothing else in the file (comments, a private key) reaches the instance. Default none: the
+         * agent trusts the JDK's trust store. {@code RUNPILOT_EC2_CA_CERTIFICATE} for the
+         * {@code ServiceLoader} provider.
+         *
+         * @param pemFile X.509 certificates as PEM ({@code -----BEGIN CERTIFICATE-----} blocks); a chain of
+         *     a few certificates fits in EC2's 16 KB of user data
+         * @return this builder
+         */
+        public Builder caCertificate(Path pemFile) {
+            this.caCertificate = Objects.requireNonNull(pemFile, "pemFile");
+            return this;
+        }
+
+        /**
          * Sets the price table estimates use. Default {@link Ec2Prices#shipped()}.
          *
          * @param prices the table
@@ -860,7 +925,7 @@ public final class Ec2ComputeProvider implements ComputeProvider {
             return new Ec2Settings(templateName, instanceType, fallbackInstanceTypes, subnets, securityGroupIds,
                     Optional.ofNullable(amiId), amiParameter, Optional.ofNullable(instanceProfile), tags, owner, launchTimeout,
                     pollInterval, maxLifetime, reconcileInterval, shutdownGrace, Optional.ofNullable(agentUrl), Optional.ofNullable(agentJar),
-                    Optional.ofNullable(controlPlane), Optional.ofNullable(agentTokens), prices != null ? prices : Ec2Prices.shipped());
+                    Optional.ofNullable(controlPlane), Optional.ofNullable(agentTokens), Optional.ofNullable(caCertificate), prices != null ? prices : Ec2Prices.shipped());
         }
 
         Ec2Client ec2() {

@@ -5,6 +5,7 @@ import dev.runpilot.sdk.spi.ComputeProvider;
 import dev.runpilot.sdk.spi.ComputeProviderFactory;
 import dev.runpilot.sdk.spi.ProviderContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,7 @@ public final class Ec2ComputeProviderFactory implements ComputeProviderFactory {
         config.apply("RUNPILOT_EC2_OWNER").ifPresent(builder::owner);
         config.apply("RUNPILOT_EC2_AGENT_URL").map(URI::create).ifPresent(builder::agentUrl);
         config.apply("RUNPILOT_EC2_CONTROL_PLANE").map(URI::create).ifPresent(builder::controlPlane);
+        config.apply("RUNPILOT_EC2_CA_CERTIFICATE").map(String::strip).map(Path::of).ifPresent(builder::caCertificate);
         return builder.build();
     }
 

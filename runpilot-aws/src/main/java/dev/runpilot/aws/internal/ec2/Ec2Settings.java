@@ -2,6 +2,7 @@ package dev.runpilot.aws.internal.ec2;
 
 import dev.runpilot.aws.ec2.Ec2Prices;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public record Ec2Settings(
         Optional<AgentJar> agentJar,
         Optional<URI> controlPlane,
         Optional<Function<String, Optional<String>>> agentTokens,
+        Optional<Path> caCertificate,
         Ec2Prices prices) {
 
     public Ec2Settings {

@@ -1,5 +1,6 @@
 package dev.runpilot.aws.internal.ec2;
 
+import dev.runpilot.sdk.agent.Agent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -13,6 +14,12 @@ import java.util.Optional;
 public final class UserDataScript {
     /** Where the agent's settings go on the instance, readable by root only. */
     static final String ENV_FILE = "/etc/runpilot/agent.env";
+    /** Where the CA certificates the agent trusts go on the instance, when the provider has some. */
+    public static final String CA_FILE = "/etc/runpilot/ca.pem";
+    /** EC2's limit on user data, in bytes before base64. */
+    public static final int MAX_BYTES = 16 * 1024;
+    /** The terminator of the quoted heredoc that writes the CA certificates. */
+    static final String CA_TERMINATOR = "RUNPILOT_CA";
 
     private UserDataScript() {
     }
@@ -26,10 +33,40 @@ public final class UserDataScript {
      * @param agentToken the agent token bound to the run, if any
      */
     public static String render(String runId, URI agentUrl, Optional<URI> controlPlane, Optional<String> agentToken) {
+        return render(runId, agentUrl, controlPlane, agentToken, Optional.empty());
+    }
+
+    /**
+     * Renders the script; with CA certificates, it writes them to {@value #CA_FILE} (mode 0644, before
+     * the agent starts) and names that file in the agent's {@code RUNPILOT_CA_CERTIFICATE}.
+     *
+     * @param runId the run the instance is for
+     * @param agentUrl where to download the agent jar (a presigned storage URL or a given URL)
+     * @param controlPlane the RunPilot API the agent reports to, if any
+     * @param agentToken the agent token bound to the run, if any
+     * @param caCertificatesPem the PEM certificates the agent trusts instead of the JDK's trust store, if any
+     * @throws IllegalArgumentException if the PEM has a line that would end its heredoc early
+     */
+    public static String render(String runId, URI agentUrl, Optional<URI> controlPlane, Optional<String> agentToken,
+            Optional<String> caCertificatesPem) {
         StringBuilder env = new StringBuilder();
         env.append("RUNPILOT_RUN_ID=").append(quote(runId)).append('\n');
         controlPlane.ifPresent(uri -> env.append("RUNPILOT_ENDPOINT=").append(quote(uri.toString())).append('\n'));
         agentToken.ifPresent(token -> env.append("RUNPILOT_AGENT_TOKEN=").append(quote(token)).append('\n'));
+        StringBuilder ca = new StringBuilder();
+        caCertificatesPem.ifPresent(pem -> {
+            String text = pem.endsWith("\n") ? pem : pem + "\n";
+            if (text.lines().anyMatch(line -> line.strip().equals(CA_TERMINATOR)) || text.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("The CA certificates for run " + runId + " contain a carriage return or a line '"
+                        + CA_TERMINATOR + "', which would break the user data script");
+            }
+            ca.append("# The private CA the control plane's certificate chains to; the agent trusts it ($RUNPILOT_CA_CERTIFICATE).\n")
+                    .append("cat > ").append(CA_FILE).append(" <<'").append(CA_TERMINATOR).append("'\n")
+                    .append(text)
+                    .append(CA_TERMINATOR).append('\n')
+                    .append("chmod 0644 ").append(CA_FILE).append('\n');
+            env.append(Agent.CA_CERTIFICATE_VARIABLE).append('=').append(quote(CA_FILE)).append('\n');
+        });
         return """
                 #!/bin/bash
                 # RunPilot instance for run %1$s: install Docker and a JRE, fetch the agent, run it once.
@@ -42,7 +79,7 @@ public final class UserDataScript {
                 systemctl enable --now docker
                 install -d -m 0700 /etc/runpilot
                 install -d -m 0755 /opt/runpilot
-                umask 077
+                %5$sumask 077
                 cat > %2$s <<'RUNPILOT_ENV'
                 %3$sRUNPILOT_ENV
                 curl -fsSL --retry 5 --retry-delay 2 -o /opt/runpilot/runpilot-agent.jar %4$s
@@ -54,7 +91,12 @@ public final class UserDataScript {
                     ${RUNPILOT_ENDPOINT:+--endpoint "$RUNPILOT_ENDPOINT"} || true
                 # Last resort if the control plane did not terminate it: instance-initiated shutdown terminates.
                 shutdown -h +1
-                """.formatted(runId, ENV_FILE, env, quote(agentUrl.toString()));
+                """.formatted(runId, ENV_FILE, env, quote(agentUrl.toString()), ca);
+    }
+
+    /** The script's size in bytes, as EC2 counts it against {@link #MAX_BYTES} (before base64). */
+    public static int size(String script) {
+        return script.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Base64 of the script, as RunInstances takes it. */
