@@ -27,7 +27,13 @@ public final class AgentRegistry {
     public static final String RUN_ID_LABEL = "runpilot.run-id";
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Created on first use: a control plane with no agents, such as {@code runpilot status} on an embedded home,
+     * then never pays for setting up Jackson.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     /**
      * How stale an agent's stored last-seen time may get: calls within this of the last write change
      * nothing, so that an agent's claims and heartbeats do not each cost a write transaction.
@@ -55,7 +61,7 @@ public final class AgentRegistry {
         RANDOM.nextBytes(random);
         String safeHost = host.replaceAll("[^A-Za-z0-9.-]", "-");
         String id = "agent-" + safeHost + "-" + HexFormat.of().formatHex(random);
-        ObjectNode labelJson = JSON.createObjectNode();
+        ObjectNode labelJson = Json.MAPPER.createObjectNode();
         new TreeMap<>(labels).forEach(labelJson::put);
         db.write(c -> {
             long now = clock.millis();
@@ -205,9 +211,9 @@ public final class AgentRegistry {
     private static AgentRecord record(ResultSet rs) throws java.sql.SQLException {
         try {
             Map<String, String> labels = new TreeMap<>();
-            JSON.readTree(rs.getString("labels_json")).fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            Json.MAPPER.readTree(rs.getString("labels_json")).fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             return new AgentRecord(rs.getString("id"), rs.getString("token_id"), rs.getString("host"), labels,
-                    JSON.readTree(rs.getString("resources_json")), rs.getInt("slots"), rs.getLong("registered_at"),
+                    Json.MAPPER.readTree(rs.getString("resources_json")), rs.getInt("slots"), rs.getLong("registered_at"),
                     rs.getLong("last_seen_at"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Stored agent " + rs.getString("id") + " has invalid JSON: " + e.getOriginalMessage(), e);
