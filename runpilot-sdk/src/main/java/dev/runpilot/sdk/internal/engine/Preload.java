@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * open to report.
  */
 public final class Preload implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(Preload.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private Preload() {
@@ -42,6 +41,8 @@ public final class Preload implements Runnable {
             // The host name the scheduler reclaims this host's orphaned attempts by (cached by the JDK for a while).
             EmbeddedClient.hostName();
         } catch (RuntimeException | LinkageError e) {
+            // No logger field: setting up slf4j scans the class path, which would happen on the caller's thread.
+            Logger log = LoggerFactory.getLogger(Preload.class);
             log.debug("Preloading stopped; opening a client will report any problem itself: {}", e.toString());
         }
     }
