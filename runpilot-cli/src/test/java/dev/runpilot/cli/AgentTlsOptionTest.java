@@ -9,17 +9,9 @@ import dev.runpilot.sdk.RunPilotClient;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.agent.Agent;
 import dev.runpilot.sdk.server.RunPilotServer;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.runpilot.sdk.testing.TestCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code runpilot agent --ca-certificate} and {@code $RUNPILOT_CA_CERTIFICATE} against a server on HTTPS whose
- * certificate is self-signed (a private CA made by keytool, as runpilot-sdk's TLS tests make it).
+ * certificate is self-signed (a private CA: the testing kit's {@link TestCertificate}).
  */
 class AgentTlsOptionTest {
     @TempDir
@@ -39,23 +31,10 @@ class AgentTlsOptionTest {
     private String agentToken;
 
     @BeforeEach
-    void startHttpsServer() throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "runpilot", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit");
-        pem = dir.resolve("ca.pem");
-        keytool("-exportcert", "-rfc", "-alias", "runpilot", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), null, null);
-        server = RunPilotServer.builder().home(dir.resolve("server-home")).port(0).https(tls).build();
+    void startHttpsServer() {
+        TestCertificate certificate = TestCertificate.create(dir);
+        pem = certificate.pemFile();
+        server = RunPilotServer.builder().home(dir.resolve("server-home")).port(0).https(certificate.serverContext()).build();
         userToken = server.tokens().createUserToken("ml");
         agentToken = server.tokens().createAgentToken();
         server.start();
@@ -101,15 +80,5 @@ class AgentTlsOptionTest {
 
     private Cli agentCli() throws Exception {
         return new Cli(Files.createDirectories(dir.resolve("agent-home")));
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-        keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).isZero();
     }
 }

@@ -12,13 +12,13 @@ import dev.runpilot.sdk.RunResult;
 import dev.runpilot.sdk.RunStatus;
 import dev.runpilot.sdk.agent.Agent;
 import dev.runpilot.sdk.server.RunPilotServer;
+import dev.runpilot.sdk.testing.TestCertificate;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +44,7 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
 
     @Test
     void withACaCertificateTheUserDataWritesItToCaPemBeforeTheAgentStartsAndNamesItInAgentEnv() throws Exception {
-        Path pem = privateCa(tls).pem();
+        Path pem = TestCertificate.create(tls).pemFile();
         String userData = userDataOfOneRun(moto.provider().caCertificate(pem).build());
 
         assertThat(userData).contains("cat > /etc/runpilot/ca.pem <<'RUNPILOT_CA'\n" + lf(Files.readString(pem)) + "\nRUNPILOT_CA\n")
@@ -75,7 +73,7 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
 
     @Test
     void onlyTheCertificatesOfTheFileReachTheInstanceNotWhateverElseItHolds() throws Exception {
-        Path pem = privateCa(tls).pem();
+        Path pem = TestCertificate.create(tls).pemFile();
         Path noisy = tls.resolve("noisy.pem");
         Files.writeString(noisy, "# our private CA\r\n" + lf(Files.readString(pem)).replace("\n", "\r\n") + "\r\n");
 
@@ -110,7 +108,7 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
 
     @Test
     void certificatesTooLargeForTheUserDataFailAtStartRatherThanAtLaunch() throws Exception {
-        String one = Files.readString(privateCa(tls).pem());
+        String one = Files.readString(TestCertificate.create(tls).pemFile());
         Path chain = Files.writeString(tls.resolve("huge-chain.pem"), one.repeat(40));
         try (Ec2ComputeProvider ec2 = moto.provider().caCertificate(chain).build()) {
             assertThatThrownBy(() -> RunPilot.client().home(home).storage(storage).compute(ec2).build())
@@ -125,7 +123,7 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
      */
     @Test
     void anAgentStartedFromTheUserDataTrustsAnHttpsControlPlaneBehindThePrivateCa() throws Exception {
-        PrivateCa ca = privateCa(tls);
+        TestCertificate ca = TestCertificate.create(tls);
         // The provider needs the server's URL before the server starts: pick a free port first.
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -135,7 +133,7 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
         Path agentWork = Files.createDirectory(tls.resolve("agent-work"));
         PlayedInstances compute = new PlayedInstances(
                 moto.provider().templateName("runpilot-ca-" + System.nanoTime()).shutdownGrace(Duration.ofMinutes(5))
-                        .controlPlane(serverUri).caCertificate(ca.pem()).build(),
+                        .controlPlane(serverUri).caCertificate(ca.pemFile()).build(),
                 moto, storage, instance -> true,
                 (context, runId) -> {
                     String userData = moto.userData(moto.instancesOf(runId).get(0).instanceId());
@@ -148,9 +146,9 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
                 },
                 true, "");
         try (RunPilotServer server = RunPilotServer.builder().home(home.resolve("server")).storage(storageDir.toUri()).port(port)
-                .https(ca.serverTls()).leaseDuration(Duration.ofSeconds(5)).compute(compute).build().start()) {
+                .https(ca.serverContext()).leaseDuration(Duration.ofSeconds(5)).compute(compute).build().start()) {
             assertThat(server.uri().getScheme()).isEqualTo("https");
-            try (RunPilotClient client = RunPilot.client().endpoint(server.uri()).trustCertificates(ca.pem())
+            try (RunPilotClient client = RunPilot.client().endpoint(server.uri()).trustCertificates(ca.pemFile())
                     .token(server.tokens().createUserToken("team-a")).build()) {
                 Run run = client.submit(Job.builder().name("behind-a-private-ca").command("sh", "-c", "echo trusted").build());
 
@@ -221,32 +219,5 @@ class Ec2CaCertificateTest extends Ec2TestSupport {
         process.getInputStream().transferTo(OutputStream.nullOutputStream());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return process.exitValue();
-    }
-
-    /** A self-signed certificate for 127.0.0.1 (its own private CA), made by the JDK's keytool, and its PEM. */
-    private record PrivateCa(Path keystore, Path pem) {
-        SSLContext serverTls() throws Exception {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                store.load(in, "changeit".toCharArray());
-            }
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, "changeit".toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        }
-    }
-
-    private static PrivateCa privateCa(Path dir) throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Path pem = dir.resolve("ca.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        assertThat(run(keytool, "-genkeypair", "-alias", "runpilot", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit")).isZero();
-        assertThat(run(keytool, "-exportcert", "-rfc", "-alias", "runpilot", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", pem.toString())).isZero();
-        return new PrivateCa(keystore, pem);
     }
 }
